@@ -1,0 +1,2 @@
+// Leak accounting reads process-wide handle counters, so tests must not overlap.
+[assembly: CollectionBehavior(DisableTestParallelization = true)]
