@@ -5,6 +5,7 @@ stable and the committed files can be checked by diffing (scripts/check-bindings
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from errors import BindgenError, ErrorList
@@ -41,8 +42,28 @@ def _attribute(native: str | None, target: str = "") -> str:
     return f"[{target}NativeTypeName(\"{escaped}\")]"
 
 
-def _preamble(api: Api, namespace: str, usings: list[str]) -> list[str]:
+def _xml(text: str) -> str:
+    """C comment text as XML doc text; `code` spans become <c>code</c>."""
+    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return re.sub(r"`([^`]+)`", r"<c>\1</c>", text)
+
+
+def _doc(doc: str | None, fallback: str) -> list[str]:
+    """An XML <summary> from the C comment, or from `fallback` (already XML) where there is
+    none: every public member gets one, so projects with GenerateDocumentationFile and
+    warnings-as-errors (CS1591) can compile the bindings."""
+    lines = [_xml(line) for line in doc.split("\n")] if doc else [fallback]
+    if len(lines) == 1:
+        return [f"/// <summary>{lines[0]}</summary>"]
+    return ["/// <summary>"] + [f"/// {line}".rstrip() for line in lines] + ["/// </summary>"]
+
+
+def _preamble(api: Api, namespace: str, usings: list[str], type_names: list[str] = ()) -> list[str]:
     lines = [header(api.main_header_include).rstrip("\n"), "", "#nullable enable", ""]
+    if any(re.fullmatch(r"[a-z]+", name) for name in type_names):
+        # C names are kept verbatim; an all-lowercase one ("engine") would otherwise trip
+        # CS8981 (reserved for future keywords), which warnings-as-errors turns into a failure.
+        lines += ["#pragma warning disable CS8981", ""]
     if usings:
         lines += [f"using {u};" for u in usings] + [""]
     lines += [f"namespace {namespace};", ""]
@@ -85,23 +106,31 @@ class _Emitter:
         return _finish(lines)
 
     def enums_file(self) -> str:
-        lines = _preamble(self.api, self.options.namespace, [])
-        for enum in self.api.of_kind(Enum):
+        enums = self.api.of_kind(Enum)
+        lines = _preamble(self.api, self.options.namespace, [], [e.name for e in enums])
+        for enum in enums:
             try:
                 self.check_type_name(enum)
             except BindgenError as error:
                 self.errors.extend([error])
+            lines += _doc(enum.doc, f"C enum <c>{enum.name}</c>.")
             lines += [f"public enum {escape(enum.name)}", "{"]
-            lines += [f"    {escape(c.name)} = {c.value}," for c in enum.constants]
+            for index, constant in enumerate(enum.constants):
+                if index:
+                    lines.append("")
+                lines += ["    " + line for line in _doc(constant.doc, f"C enumerator <c>{constant.name}</c>.")]
+                lines.append(f"    {escape(constant.name)} = {constant.value},")
             lines += ["}", ""]
         return _finish(lines)
 
     def structs_file(self) -> str:
-        lines = _preamble(self.api, self.options.namespace, [])
+        names = [d.name for d in self.api.declarations if isinstance(d, (Struct, OpaqueStruct))]
+        lines = _preamble(self.api, self.options.namespace, [], names)
         for declaration in self.api.declarations:
             try:
                 if isinstance(declaration, OpaqueStruct):
                     self.check_type_name(declaration)
+                    lines += _doc(declaration.doc, f"Opaque C struct <c>{declaration.name}</c>, only used through pointers.")
                     lines += [f"public partial struct {escape(declaration.name)}", "{", "}", ""]
                 elif isinstance(declaration, Struct):
                     self.check_type_name(declaration)
@@ -120,6 +149,7 @@ class _Emitter:
             mapped = self.types.map(field.use, field.location, "field")
             if body:
                 body.append("")
+            body += ["    " + line for line in _doc(field.doc, f"C field <c>{struct.name}.{field.name}</c>.")]
             if mapped.native_type_name is not None:
                 body.append(f"    {_attribute(mapped.native_type_name)}")
             if mapped.fixed_length is not None:
@@ -130,7 +160,7 @@ class _Emitter:
                 body.append(f"    public {mapped.csharp} {escape(field.name)};")
         # `unsafe` only where C# requires it (fixed buffers, pointers), as ClangSharp does.
         modifiers = "public unsafe partial struct" if needs_unsafe else "public partial struct"
-        return [f"{modifiers} {escape(struct.name)}", "{"] + body + ["}"]
+        return _doc(struct.doc, f"C struct <c>{struct.name}</c>.") + [f"{modifiers} {escape(struct.name)}", "{"] + body + ["}"]
 
     def check_type_name(self, declaration) -> None:
         if declaration.name in _OWN_TYPE_NAMES:
@@ -138,7 +168,8 @@ class _Emitter:
 
     def methods_file(self) -> str:
         lines = _preamble(self.api, self.options.namespace, ["System.Runtime.InteropServices"])
-        lines += ["public static unsafe partial class Methods", "{"]
+        lines += ["/// <summary>The functions and integer constants of the C API.</summary>",
+                  "public static unsafe partial class Methods", "{"]
         members: list[list[str]] = []
         for declaration in self.api.declarations:
             try:
@@ -163,7 +194,7 @@ class _Emitter:
         digits = f"0x{magnitude:X}" if macro.hex else str(magnitude)
         suffix = {"int": "", "uint": "U", "long": "L", "ulong": "UL"}[csharp_type]
         literal = ("-" if macro.value < 0 else "") + digits + suffix
-        return [_attribute(f"#define {macro.name} {macro.text}"),
+        return _doc(macro.doc, f"C macro <c>{macro.name}</c>.") + [_attribute(f"#define {macro.name} {macro.text}"),
                 f"public const {csharp_type} {escape(macro.name)} = {literal};"]
 
     def function(self, function: Function) -> list[str]:
@@ -173,7 +204,8 @@ class _Emitter:
             mapped: MappedType = self.types.map(parameter.use, parameter.location, "parameter")
             attribute = _attribute(mapped.native_type_name)
             parameters.append((attribute + " " if attribute else "") + f"{mapped.csharp} {escape(parameter.name)}")
-        lines = [f"[DllImport(\"{self.options.library}\", CallingConvention = CallingConvention.Cdecl, "
+        lines = _doc(function.doc, f"C function <c>{function.name}</c>.")
+        lines += [f"[DllImport(\"{self.options.library}\", CallingConvention = CallingConvention.Cdecl, "
                  "ExactSpelling = true)]"]
         if result.native_type_name is not None:
             lines.append(_attribute(result.native_type_name, "return: "))
@@ -190,4 +222,7 @@ def emit(api: Api, options: CSharpOptions) -> tuple[dict[str, str], list[Bindgen
         "Structs.g.cs": emitter.structs_file(),
         "Methods.g.cs": emitter.methods_file(),
     }
-    return files, emitter.errors.errors
+    # Reported in source order, whichever file's emission met them.
+    errors = sorted(emitter.errors.errors, key=lambda e: (e.location.path, e.location.line, e.location.column)
+                    if e.location else ("", 0, 0))
+    return files, errors

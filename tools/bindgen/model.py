@@ -7,7 +7,7 @@ Declarations keep their header order and, within a header, their declaration ord
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Union
+from typing import Optional, Union
 
 
 @dataclass(frozen=True)
@@ -79,6 +79,7 @@ class EnumConstant:
     name: str
     value: int
     location: Location
+    doc: Optional[str] = None  # its C comment without the comment markers
 
 
 @dataclass(frozen=True)
@@ -86,6 +87,7 @@ class Enum:
     name: str
     constants: tuple[EnumConstant, ...]
     location: Location
+    doc: Optional[str] = None  # its C comment without the comment markers
 
 
 @dataclass(frozen=True)
@@ -93,6 +95,7 @@ class OpaqueStruct:
     """A struct that is declared but never defined: only pointers to it cross the ABI."""
     name: str
     location: Location
+    doc: Optional[str] = None  # its C comment without the comment markers
 
 
 @dataclass(frozen=True)
@@ -101,6 +104,7 @@ class Field:
     use: TypeUse
     offset: int  # bytes, as libclang laid the struct out for the target
     location: Location
+    doc: Optional[str] = None  # its C comment without the comment markers
 
 
 @dataclass(frozen=True)
@@ -110,6 +114,7 @@ class Struct:
     size: int  # bytes
     alignment: int  # bytes
     location: Location
+    doc: Optional[str] = None  # its C comment without the comment markers
 
 
 @dataclass(frozen=True)
@@ -125,6 +130,7 @@ class Function:
     result: TypeUse
     parameters: tuple[Parameter, ...]
     location: Location
+    doc: Optional[str] = None  # its C comment without the comment markers
 
 
 @dataclass(frozen=True)
@@ -136,6 +142,7 @@ class IntegerMacro:
     c_type: str  # the literal's C type by the C11 rules ('int', 'unsigned int', 'long', ...)
     hex: bool  # whether the source spelled it in hexadecimal (kept in the C# literal)
     location: Location
+    doc: Optional[str] = None  # its C comment without the comment markers
 
 
 Declaration = Union[Enum, OpaqueStruct, Struct, Function, IntegerMacro]

@@ -56,6 +56,28 @@ def _location(cursor_or_location) -> Optional[Location]:
     return Location(_display_path(location.file.name), location.line, location.column)
 
 
+def _doc(raw: Optional[str]) -> Optional[str]:
+    """A C comment without its markers ('/*', ' * ', '*/', '//', '<'), None when empty."""
+    if not raw:
+        return None
+    text = raw.strip()
+    if text.startswith("/*"):
+        text = re.sub(r"^/\*[*!]?<?", "", text)
+        text = re.sub(r"\*/$", "", text)
+        lines = [re.sub(r"^\s*\* ?", "", line) if index else line for index, line in enumerate(text.split("\n"))]
+    else:
+        lines = [re.sub(r"^\s*//[/!]?<? ?", "", line) for line in text.split("\n")]
+    lines = [line.rstrip() for line in lines]
+    # The first line follows the opening marker directly; later lines keep their indentation.
+    if lines:
+        lines[0] = lines[0].strip()
+    while lines and not lines[0]:
+        lines.pop(0)
+    while lines and not lines[-1]:
+        lines.pop()
+    return "\n".join(lines) or None
+
+
 def _round_up(value: int, alignment: int) -> int:
     return (value + alignment - 1) // alignment * alignment
 
@@ -65,6 +87,7 @@ class _Parser:
         self.scope_dirs = [os.path.realpath(d) for d in scope_dirs]
         self.ignore_macros = ignore_macros
         self.errors = ErrorList()
+        self.sources: dict[str, str] = {}
 
     # ---- scope and order --------------------------------------------------------------------
 
@@ -144,8 +167,8 @@ class _Parser:
             if not -2**31 <= child.enum_value < 2**31:
                 raise BindgenError(_location(child), f"{child.spelling} = {child.enum_value} does not fit "
                                                      "the int underlying type of the C# enum")
-            constants.append(EnumConstant(child.spelling, child.enum_value, _location(child)))
-        return Enum(cursor.spelling, tuple(constants), where)
+            constants.append(EnumConstant(child.spelling, child.enum_value, _location(child), _doc(child.raw_comment)))
+        return Enum(cursor.spelling, tuple(constants), where, _doc(cursor.raw_comment))
 
     def struct(self, cursor) -> Struct:
         where = _location(cursor)
@@ -179,7 +202,7 @@ class _Parser:
                                                 "(packed or aligned attribute?); C# sequential layout cannot reproduce it")
             natural_end = offset + size
             max_alignment = max(max_alignment, alignment)
-            fields.append(Field(child.spelling, use, offset, child_where))
+            fields.append(Field(child.spelling, use, offset, child_where, _doc(child.raw_comment)))
         if not fields:
             raise BindgenError(where, f"struct {name} has no fields (C and C# disagree on its size)")
         size, alignment = cursor.type.get_size(), cursor.type.get_align()
@@ -187,7 +210,7 @@ class _Parser:
             raise BindgenError(where, f"struct {name} has size {size} and alignment {alignment}, not the natural "
                                       f"{_round_up(natural_end, max_alignment)} and {max_alignment} "
                                       "(packed or aligned attribute?); C# sequential layout cannot reproduce it")
-        return Struct(name, tuple(fields), size, alignment, where)
+        return Struct(name, tuple(fields), size, alignment, where, _doc(cursor.raw_comment))
 
     def function(self, cursor) -> Function:
         where = _location(cursor)
@@ -208,7 +231,7 @@ class _Parser:
             # Unnamed parameters get ClangSharp's placeholder names.
             parameters.append(Parameter(argument.spelling or f"param{index}",
                                         self.use(argument.type, argument_where), argument_where))
-        return Function(name, result, tuple(parameters), where)
+        return Function(name, result, tuple(parameters), where, _doc(cursor.raw_comment))
 
     def macro(self, cursor) -> Optional[IntegerMacro]:
         tokens = list(cursor.get_tokens())
@@ -231,11 +254,34 @@ class _Parser:
             raise BindgenError(where, f"macro {name} ({text}) is not a plain integer constant and cannot be "
                                       f"mapped (pass --ignore-macro {name} if it needs no binding)")
         value, c_type, is_hex = literal
-        return IntegerMacro(name, value, text, c_type, is_hex, where)
+        return IntegerMacro(name, value, text, c_type, is_hex, where, self.macro_doc(cursor))
+
+    def macro_doc(self, cursor) -> Optional[str]:
+        """libclang attaches no comments to macros: take a comment at the end of the #define
+        line, else a block comment that ends on the line just above it."""
+        path = cursor.location.file.name
+        if path not in self.sources:
+            with open(path, encoding="utf-8", errors="replace") as file:
+                self.sources[path] = file.read()
+        source = self.sources[path]
+        end = cursor.extent.end.offset
+        rest_of_line = source[end:source.find("\n", end) if "\n" in source[end:] else len(source)]
+        trailing = re.search(r"(/\*.*?\*/|//.*)", rest_of_line)
+        if trailing:
+            return _doc(trailing.group(1))
+        line_start = source.rfind("\n", 0, cursor.extent.start.offset) + 1
+        above = source[:line_start]
+        stripped = above.rstrip()
+        if not stripped.endswith("*/") or above[len(stripped):].count("\n") > 1:
+            return None
+        return _doc(stripped[stripped.rfind("/*"):])
 
     def typedef(self, cursor) -> None:
         """Typedefs emit nothing (uses are resolved where they occur) but must be mappable."""
-        self.ctype(cursor.underlying_typedef_type, _location(cursor))
+        underlying = cursor.underlying_typedef_type
+        if underlying.get_declaration().kind in _TAG_KIND_WORD:
+            return  # `typedef struct x {...} x;`: the tag's own declaration reports any problem
+        self.ctype(underlying, _location(cursor))
 
     # ---- driver -----------------------------------------------------------------------------
 
@@ -262,7 +308,7 @@ class _Parser:
                     if cursor.is_definition():
                         add("tag", self.struct(cursor))
                     elif cursor.get_definition() is None:
-                        add("tag", OpaqueStruct(cursor.spelling, _location(cursor)))
+                        add("tag", OpaqueStruct(cursor.spelling, _location(cursor), _doc(cursor.raw_comment)))
                 elif kind == K.UNION_DECL:
                     raise BindgenError(_location(cursor), f"union {cursor.spelling or '(unnamed)'} cannot be mapped")
                 elif kind == K.TYPEDEF_DECL:
@@ -351,7 +397,9 @@ def parse(header: str, include_dirs: Iterable[str], scope_dirs: list[str], *, ta
           ignore_macros: Iterable[str] = ()) -> tuple[Optional[Api], list[BindgenError]]:
     """Parses `header` as C11 and returns the model of everything declared under scope_dirs."""
     include_dirs = list(include_dirs)
-    args = ["-x", "c", "-std=c11", f"--target={target}"] + [f"-I{d}" for d in include_dirs]
+    # -fparse-all-comments: attach plain /* */ comments too (not only doc comments), so the
+    # C documentation carries over into the C# XML docs.
+    args = ["-x", "c", "-std=c11", f"--target={target}", "-fparse-all-comments"] + [f"-I{d}" for d in include_dirs]
     index = ci.Index.create()
     try:
         tu = index.parse(header, args=args, options=ci.TranslationUnit.PARSE_DETAILED_PROCESSING_RECORD)

@@ -7,37 +7,75 @@
 
 namespace Snn.Native;
 
+/// <summary>C enum <c>snn_status</c>.</summary>
 public enum snn_status
 {
+    /// <summary>C enumerator <c>SNN_OK</c>.</summary>
     SNN_OK = 0,
+
+    /// <summary>a null handle, bad shape, dtype or parameter value</summary>
     SNN_ERROR_INVALID_ARGUMENT = 1,
+
+    /// <summary>host or device allocation failed</summary>
     SNN_ERROR_OUT_OF_MEMORY = 2,
+
+    /// <summary>the device kind is not built in, or no such ordinal</summary>
     SNN_ERROR_DEVICE_UNAVAILABLE = 3,
+
+    /// <summary>tensors of one call live on different devices</summary>
     SNN_ERROR_DEVICE_MISMATCH = 4,
+
+    /// <summary>the CUDA runtime, cuBLAS or BLAS reported a failure</summary>
     SNN_ERROR_BACKEND = 5,
+
+    /// <summary>valid request this build or device cannot serve</summary>
     SNN_ERROR_UNSUPPORTED = 6,
+
+    /// <summary>a bug in snn: please report it with the message</summary>
     SNN_ERROR_INTERNAL = 7,
 }
 
+/// <summary>C enum <c>snn_device_kind</c>.</summary>
 public enum snn_device_kind
 {
+    /// <summary>C enumerator <c>SNN_DEVICE_CPU</c>.</summary>
     SNN_DEVICE_CPU = 0,
+
+    /// <summary>C enumerator <c>SNN_DEVICE_CUDA</c>.</summary>
     SNN_DEVICE_CUDA = 1,
 }
 
+/// <summary>C enum <c>snn_dtype</c>.</summary>
 public enum snn_dtype
 {
+    /// <summary>C enumerator <c>SNN_DTYPE_FLOAT32</c>.</summary>
     SNN_DTYPE_FLOAT32 = 0,
+
+    /// <summary>C enumerator <c>SNN_DTYPE_FLOAT64</c>.</summary>
     SNN_DTYPE_FLOAT64 = 1,
+
+    /// <summary>C enumerator <c>SNN_DTYPE_INT32</c>.</summary>
     SNN_DTYPE_INT32 = 2,
+
+    /// <summary>C enumerator <c>SNN_DTYPE_INT64</c>.</summary>
     SNN_DTYPE_INT64 = 3,
+
+    /// <summary>C enumerator <c>SNN_DTYPE_UINT8</c>.</summary>
     SNN_DTYPE_UINT8 = 4,
+
+    /// <summary>C enumerator <c>SNN_DTYPE_UINT32</c>.</summary>
     SNN_DTYPE_UINT32 = 5,
 }
 
+/// <summary>C enum <c>snn_reset_mode</c>.</summary>
 public enum snn_reset_mode
 {
+    /// <summary>V -= threshold after a spike</summary>
     SNN_RESET_SUBTRACT = 0,
+
+    /// <summary>V = 0 after a spike</summary>
     SNN_RESET_ZERO = 1,
+
+    /// <summary>V is left as it is</summary>
     SNN_RESET_NONE = 2,
 }

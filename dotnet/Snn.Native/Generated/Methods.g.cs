@@ -9,102 +9,172 @@ using System.Runtime.InteropServices;
 
 namespace Snn.Native;
 
+/// <summary>The functions and integer constants of the C API.</summary>
 public static unsafe partial class Methods
 {
+    /// <summary>
+    /// Version of this ABI. It only grows: new functions are appended, shipped signatures
+    /// and struct layouts never change. Callers compare it with snn_api_version().
+    /// </summary>
     [NativeTypeName("#define SNN_API_VERSION 1")]
     public const int SNN_API_VERSION = 1;
 
+    /// <summary>The ABI version this library implements (SNN_API_VERSION when it was built).</summary>
     [DllImport("snn", CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
     [return: NativeTypeName("uint32_t")]
     public static extern uint snn_api_version();
 
+    /// <summary>1 when this library can serve callers built against <c>version</c>, else 0.</summary>
     [DllImport("snn", CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
     [return: NativeTypeName("int32_t")]
     public static extern int snn_supports_api_version([NativeTypeName("uint32_t")] uint version);
 
+    /// <summary>Library release as "major.minor.patch", static storage, UTF-8.</summary>
     [DllImport("snn", CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
     [return: NativeTypeName("const char *")]
     public static extern sbyte* snn_version_string();
 
+    /// <summary>Short constant name of a status ("SNN_ERROR_INVALID_ARGUMENT"), static storage.</summary>
     [DllImport("snn", CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
     [return: NativeTypeName("const char *")]
     public static extern sbyte* snn_status_name(snn_status status);
 
+    /// <summary>
+    /// Message of the last failing call on this thread, UTF-8, owned by the library and valid
+    /// until the next failing call on this thread. Empty string when none has failed.
+    /// </summary>
     [DllImport("snn", CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
     [return: NativeTypeName("const char *")]
     public static extern sbyte* snn_last_error_message();
 
+    /// <summary>C macro <c>SNN_DEVICE_NAME_CAPACITY</c>.</summary>
     [NativeTypeName("#define SNN_DEVICE_NAME_CAPACITY 128")]
     public const int SNN_DEVICE_NAME_CAPACITY = 128;
 
+    /// <summary>1 when support for <c>kind</c> was compiled into this library, else 0.</summary>
     [DllImport("snn", CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
     [return: NativeTypeName("int32_t")]
     public static extern int snn_device_kind_is_built(snn_device_kind kind);
 
+    /// <summary>
+    /// Number of usable devices of <c>kind</c>: 1 for CPU; CUDA GPUs present (0 when none, or when
+    /// CUDA support is not built in).
+    /// </summary>
     [DllImport("snn", CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
     public static extern snn_status snn_device_count(snn_device_kind kind, [NativeTypeName("int32_t *")] int* out_count);
 
+    /// <summary>Opens device <c>ordinal</c> of <c>kind</c>. Release with snn_device_release.</summary>
     [DllImport("snn", CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
     public static extern snn_status snn_device_create(snn_device_kind kind, [NativeTypeName("int32_t")] int ordinal, snn_device** out_device);
 
+    /// <summary>Drops the caller's reference; NULL is ignored.</summary>
     [DllImport("snn", CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
     public static extern void snn_device_release(snn_device* device);
 
+    /// <summary>C function <c>snn_device_get_info</c>.</summary>
     [DllImport("snn", CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
     public static extern snn_status snn_device_get_info([NativeTypeName("const snn_device *")] snn_device* device, snn_device_info* out_info);
 
+    /// <summary>
+    /// CPU: worker threads for this device's kernels; 0 means one per available core.
+    /// CUDA: accepted and ignored.
+    /// </summary>
     [DllImport("snn", CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
     public static extern snn_status snn_device_set_num_threads(snn_device* device, [NativeTypeName("int32_t")] int num_threads);
 
+    /// <summary>Waits until all work submitted to the device has finished.</summary>
     [DllImport("snn", CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
     public static extern snn_status snn_device_synchronize(snn_device* device);
 
+    /// <summary>C macro <c>SNN_MAX_RANK</c>.</summary>
     [NativeTypeName("#define SNN_MAX_RANK 8")]
     public const int SNN_MAX_RANK = 8;
 
+    /// <summary>Bytes of one element of <c>dtype</c>, or 0 for an unknown dtype.</summary>
     [DllImport("snn", CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
     [return: NativeTypeName("size_t")]
     public static extern nuint snn_dtype_size(snn_dtype dtype);
 
+    /// <summary>New zero-filled tensor of <c>shape</c> (rank entries, each &gt;= 0) on <c>device</c>.</summary>
     [DllImport("snn", CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
     public static extern snn_status snn_tensor_create(snn_device* device, snn_dtype dtype, [NativeTypeName("int32_t")] int rank, [NativeTypeName("const int64_t *")] long* shape, snn_tensor** out_tensor);
 
+    /// <summary>
+    /// Tensor over caller-owned host memory (CPU devices only): no copy is made. <c>data</c> must
+    /// hold <c>capacity_bytes</c> &gt;= the tensor's bytes and be aligned to the element size.
+    /// </summary>
     [DllImport("snn", CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
     public static extern snn_status snn_tensor_create_view(snn_device* device, snn_dtype dtype, [NativeTypeName("int32_t")] int rank, [NativeTypeName("const int64_t *")] long* shape, void* data, [NativeTypeName("size_t")] nuint capacity_bytes, snn_tensor** out_tensor);
 
+    /// <summary>Drops the caller's reference; NULL is ignored.</summary>
     [DllImport("snn", CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
     public static extern void snn_tensor_release(snn_tensor* tensor);
 
+    /// <summary>C function <c>snn_tensor_get_info</c>.</summary>
     [DllImport("snn", CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
     public static extern snn_status snn_tensor_get_info([NativeTypeName("const snn_tensor *")] snn_tensor* tensor, snn_tensor_info* out_info);
 
+    /// <summary>Address of the elements of a CPU tensor (SNN_ERROR_UNSUPPORTED on other devices).</summary>
     [DllImport("snn", CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
     public static extern snn_status snn_tensor_host_data(snn_tensor* tensor, void** out_data);
 
+    /// <summary>Copies <c>nbytes</c> (exactly the tensor's size) from host memory into the tensor.</summary>
     [DllImport("snn", CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
     public static extern snn_status snn_tensor_upload(snn_tensor* tensor, [NativeTypeName("const void *")] void* source, [NativeTypeName("size_t")] nuint nbytes);
 
+    /// <summary>Copies the whole tensor (exactly <c>nbytes</c>) into host memory; waits for pending work.</summary>
     [DllImport("snn", CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
     public static extern snn_status snn_tensor_download([NativeTypeName("const snn_tensor *")] snn_tensor* tensor, void* destination, [NativeTypeName("size_t")] nuint nbytes);
 
+    /// <summary>Copies <c>source</c> into <c>destination</c>: same dtype and element count, any devices.</summary>
     [DllImport("snn", CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
     public static extern snn_status snn_tensor_copy(snn_tensor* destination, [NativeTypeName("const snn_tensor *")] snn_tensor* source);
 
+    /// <summary>Sets every element to <c>value</c> (converted to the tensor's dtype).</summary>
     [DllImport("snn", CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
     public static extern snn_status snn_tensor_fill(snn_tensor* tensor, double value);
 
+    /// <summary>
+    /// One Philox4x32 block with 10 rounds: counter[4], key[2] -&gt; out[4]. Host only; exposed
+    /// so that callers can check the generator against published known-answer vectors.
+    /// </summary>
     [DllImport("snn", CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
     public static extern snn_status snn_philox4x32_10([NativeTypeName("const uint32_t *")] uint* counter, [NativeTypeName("const uint32_t *")] uint* key, [NativeTypeName("uint32_t *")] uint* @out);
 
+    /// <summary>Fills a float32 tensor with the stream's uniforms: element i (row-major) gets u(i).</summary>
     [DllImport("snn", CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
     public static extern snn_status snn_random_uniform(snn_tensor* output, [NativeTypeName("uint64_t")] ulong seed, [NativeTypeName("uint64_t")] ulong offset);
 
+    /// <summary>
+    /// Poisson (rate) encoding. <c>intensities</c> is float32 [B, N] with values in [0, 1] (the spike
+    /// probability per step); <c>spikes</c> is float32 [T, B, N] with T &gt;= 1 on the same device.
+    ///   spikes[t, b, n] = 1 if u(i) &lt; intensities[b, n] else 0,  i = (t * B + b) * N + n,
+    /// where u is the uniform stream of snn_random_uniform(seed, offset). NaN or values outside
+    /// [0, 1] are rejected with SNN_ERROR_INVALID_ARGUMENT and <c>spikes</c> is left untouched.
+    /// </summary>
     [DllImport("snn", CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
     public static extern snn_status snn_poisson_encode([NativeTypeName("const snn_tensor *")] snn_tensor* intensities, [NativeTypeName("uint64_t")] ulong seed, [NativeTypeName("uint64_t")] ulong offset, snn_tensor* spikes);
 
+    /// <summary>
+    /// output = input @ weight^T + bias, computed as one matrix multiply over all leading rows
+    /// (BLAS sgemm on CPU, cuBLAS on CUDA).
+    /// input: float32 [..., n_in] (rank &gt;= 1); weight: float32 [n_out, n_in];
+    /// bias: float32 [n_out] or NULL; output: float32 [..., n_out] with the same leading shape.
+    /// All tensors on one device; output must not alias the other tensors.
+    /// </summary>
     [DllImport("snn", CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
     public static extern snn_status snn_linear_forward([NativeTypeName("const snn_tensor *")] snn_tensor* input, [NativeTypeName("const snn_tensor *")] snn_tensor* weight, [NativeTypeName("const snn_tensor *")] snn_tensor* bias, snn_tensor* output);
 
+    /// <summary>
+    /// For t = 0 .. T-1, for every (b, n):
+    ///   V = beta * V + current[t, b, n]
+    ///   membrane[t, b, n] = V                     (before reset)
+    ///   spikes[t, b, n] = V &gt; threshold ? 1 : 0
+    ///   reset V according to reset_mode when it spiked
+    /// current: float32 [T, B, N], T &gt;= 1. spikes: float32 [T, B, N]. membrane: float32 [T, B, N]
+    /// or NULL; it may be the same tensor as <c>current</c> (updated in place). state: float32 [B, N]
+    /// or NULL: the initial V on entry, the final V (after reset) on return; NULL starts at 0.
+    /// </summary>
     [DllImport("snn", CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
     public static extern snn_status snn_lif_forward([NativeTypeName("const snn_tensor *")] snn_tensor* current, [NativeTypeName("const snn_lif_params *")] snn_lif_params* @params, snn_tensor* state, snn_tensor* spikes, snn_tensor* membrane);
 }

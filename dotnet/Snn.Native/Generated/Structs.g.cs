@@ -7,65 +7,86 @@
 
 namespace Snn.Native;
 
+/// <summary>Opaque C struct <c>snn_device</c>, only used through pointers.</summary>
 public partial struct snn_device
 {
 }
 
+/// <summary>C struct <c>snn_device_info</c>.</summary>
 public unsafe partial struct snn_device_info
 {
+    /// <summary>snn_device_kind</summary>
     [NativeTypeName("int32_t")]
     public int kind;
 
+    /// <summary>index among devices of this kind</summary>
     [NativeTypeName("int32_t")]
     public int ordinal;
 
+    /// <summary>CPU: worker threads in use; CUDA: multiprocessor count</summary>
     [NativeTypeName("int32_t")]
     public int num_threads;
 
+    /// <summary>CUDA: major * 10 + minor; CPU: 0</summary>
     [NativeTypeName("int32_t")]
     public int compute_capability;
 
+    /// <summary>physical memory of the device</summary>
     [NativeTypeName("int64_t")]
     public long total_memory_bytes;
 
+    /// <summary>UTF-8, NUL-terminated</summary>
     [NativeTypeName("char[128]")]
     public fixed sbyte name[128];
 }
 
+/// <summary>Opaque C struct <c>snn_tensor</c>, only used through pointers.</summary>
 public partial struct snn_tensor
 {
 }
 
+/// <summary>C struct <c>snn_tensor_info</c>.</summary>
 public unsafe partial struct snn_tensor_info
 {
+    /// <summary>snn_dtype</summary>
     [NativeTypeName("int32_t")]
     public int dtype;
 
+    /// <summary>0 .. SNN_MAX_RANK; rank 0 is a scalar of one element</summary>
     [NativeTypeName("int32_t")]
     public int rank;
 
+    /// <summary>extents; entries past rank are 0</summary>
     [NativeTypeName("int64_t[8]")]
     public fixed long shape[8];
 
+    /// <summary>product of the extents</summary>
     [NativeTypeName("int64_t")]
     public long numel;
 
+    /// <summary>numel * element size</summary>
     [NativeTypeName("int64_t")]
     public long nbytes;
 
+    /// <summary>snn_device_kind of the owning device</summary>
     [NativeTypeName("int32_t")]
     public int device_kind;
 
+    /// <summary>C field <c>snn_tensor_info.device_ordinal</c>.</summary>
     [NativeTypeName("int32_t")]
     public int device_ordinal;
 }
 
+/// <summary>C struct <c>snn_lif_params</c>.</summary>
 public partial struct snn_lif_params
 {
+    /// <summary>membrane decay per step, in [0, 1]</summary>
     public float beta;
 
+    /// <summary>firing threshold, finite and &gt; 0</summary>
     public float threshold;
 
+    /// <summary>snn_reset_mode</summary>
     [NativeTypeName("int32_t")]
     public int reset_mode;
 }

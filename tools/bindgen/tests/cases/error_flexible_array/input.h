@@ -1,0 +1,2 @@
+#include <stdint.h>
+typedef struct samples { int32_t count; float data[]; } samples;

@@ -1,0 +1,2 @@
+#include "ext/external.h"
+#include "inc/api.h"

@@ -1,0 +1,3 @@
+#include <stdint.h>
+int32_t broken(int32_t x
+void after(void);

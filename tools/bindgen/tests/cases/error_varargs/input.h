@@ -1,0 +1,2 @@
+#include <stdint.h>
+int32_t log_message(const char* format, ...);
