@@ -19,6 +19,8 @@ import os
 import sys
 from pathlib import Path
 
+from clang_setup import SetupError  # imports nothing from clang until asked
+
 REPO = Path(__file__).resolve().parents[2]
 DEFAULT_HEADER = REPO / "native/include/snn/snn.h"
 DEFAULT_INCLUDE = REPO / "native/include"
@@ -112,14 +114,9 @@ def main(argv: list[str] | None = None) -> int:
     args = _arguments(argv)
     try:
         outputs, errors = generate(args)
-    except ImportError as error:  # clang_setup.SetupError is raised at import of parse
+    except SetupError as error:  # libclang or its Python bindings are missing
         print(f"bindgen: {error}", file=sys.stderr)
         return 2
-    except Exception as error:  # noqa: BLE001 - SetupError from clang_setup, reported plainly
-        if type(error).__name__ == "SetupError":
-            print(f"bindgen: {error}", file=sys.stderr)
-            return 2
-        raise
     if errors:
         for error in errors:
             print(error, file=sys.stderr)
