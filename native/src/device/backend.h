@@ -1,0 +1,60 @@
+// The backend interface: everything the engines (the API entry points) need from a device.
+// Engines are written against this class only; CpuBackend and CudaBackend implement it.
+// Methods throw snn::Error on failure. Callers hold mutex() around every call that touches
+// device memory, so a backend never sees two operations at once.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <mutex>
+
+#include "kernels/args.h"
+#include "snn/device.h"
+
+namespace snn {
+
+class Backend {
+ public:
+  virtual ~Backend() = default;
+
+  virtual snn_device_kind kind() const noexcept = 0;
+  virtual int32_t ordinal() const noexcept = 0;
+  virtual void get_info(snn_device_info& info) = 0;
+  virtual void set_num_threads(int32_t num_threads) = 0;  // >= 0, 0 = default
+  // Serialises the operations of this device (snn/device.h: "calls on one device are
+  // serialised in submission order").
+  virtual std::mutex& mutex() noexcept = 0;
+  // True when device memory is ordinary host memory (CPU).
+  virtual bool host_addressable() const noexcept = 0;
+
+  // Memory. allocate() returns zero-filled memory (nullptr for 0 bytes) or throws
+  // SNN_ERROR_OUT_OF_MEMORY; deallocate() accepts nullptr and never fails.
+  virtual void* allocate(size_t bytes) = 0;
+  virtual void deallocate(void* p) noexcept = 0;
+  virtual void copy_from_host(void* dst, const void* host_src, size_t bytes) = 0;  // synchronous
+  virtual void copy_to_host(void* host_dst, const void* src, size_t bytes) = 0;    // synchronous
+  virtual void copy_within(void* dst, const void* src, size_t bytes) = 0;  // may overlap
+  // Writes `count` copies of the `element_size`-byte (1, 4 or 8) `pattern`.
+  virtual void fill(void* dst, size_t count, size_t element_size, const void* pattern) = 0;
+  virtual void synchronize() = 0;
+
+  // Kernels.
+  virtual void uniform(float* out, int64_t n, uint64_t seed, uint64_t offset) = 0;
+  // Index of the first element of x[0, n) that is NaN or outside [0, 1], or -1 if none; its
+  // value in *bad_value.
+  virtual int64_t find_outside_unit_interval(const float* x, int64_t n, float* bad_value) = 0;
+  virtual void poisson(const PoissonArgs& args) = 0;
+  virtual void linear(const LinearArgs& args) = 0;
+  virtual void lif(const LifArgs& args) = 0;
+};
+
+// Factories. The CUDA ones are implemented by cuda_backend.cpp, or by cuda_unavailable.cpp
+// when the library is built without CUDA.
+std::unique_ptr<Backend> make_cpu_backend();
+bool cuda_is_built() noexcept;
+// Number of CUDA GPUs; 0 (with the reason in *why, if given) when none can be used.
+int32_t cuda_device_count(const char** why) noexcept;
+std::unique_ptr<Backend> make_cuda_backend(int32_t ordinal);
+
+}  // namespace snn

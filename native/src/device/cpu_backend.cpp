@@ -1,0 +1,103 @@
+// The CPU backend: host memory, OpenMP kernels and OpenBLAS.
+#include <omp.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <atomic>
+#include <cstdlib>
+#include <cstring>
+#include <fstream>
+#include <string>
+
+#include "core/error.h"
+#include "core/format.h"
+#include "device/backend.h"
+#include "kernels/cpu_kernels.h"
+
+namespace snn {
+namespace {
+
+constexpr size_t kAlignment = 64;  // cache line; also enough for any SIMD width used
+
+std::string cpu_model_name() {
+  std::ifstream cpuinfo("/proc/cpuinfo");
+  std::string line;
+  while (std::getline(cpuinfo, line)) {
+    if (line.rfind("model name", 0) == 0) {
+      const size_t colon = line.find(':');
+      if (colon != std::string::npos && colon + 2 <= line.size()) return line.substr(colon + 2);
+    }
+  }
+  return "CPU";
+}
+
+class CpuBackend final : public Backend {
+ public:
+  snn_device_kind kind() const noexcept override { return SNN_DEVICE_CPU; }
+  int32_t ordinal() const noexcept override { return 0; }
+  bool host_addressable() const noexcept override { return true; }
+  std::mutex& mutex() noexcept override { return mutex_; }
+
+  void get_info(snn_device_info& info) override {
+    info = snn_device_info{};
+    info.kind = SNN_DEVICE_CPU;
+    info.ordinal = 0;
+    info.num_threads = threads();
+    info.compute_capability = 0;
+    const long pages = sysconf(_SC_PHYS_PAGES), page_size = sysconf(_SC_PAGE_SIZE);
+    info.total_memory_bytes = pages > 0 && page_size > 0 ? static_cast<int64_t>(pages) * page_size : 0;
+    const std::string name = cpu_model_name();
+    copy_utf8(info.name, SNN_DEVICE_NAME_CAPACITY, name.c_str());
+  }
+
+  void set_num_threads(int32_t n) override { requested_threads_.store(n, std::memory_order_relaxed); }
+
+  void* allocate(size_t bytes) override {
+    if (bytes == 0) return nullptr;
+    void* p = nullptr;
+    const size_t rounded = (bytes + kAlignment - 1) / kAlignment * kAlignment;
+    if (rounded < bytes || posix_memalign(&p, kAlignment, rounded) != 0 || p == nullptr) {
+      fail(SNN_ERROR_OUT_OF_MEMORY,
+           str("could not allocate ", bytes, " bytes of host memory; release unused tensors or use smaller shapes"));
+    }
+    std::memset(p, 0, bytes);
+    return p;
+  }
+  void deallocate(void* p) noexcept override { std::free(p); }
+
+  void copy_from_host(void* dst, const void* src, size_t bytes) override { std::memmove(dst, src, bytes); }
+  void copy_to_host(void* dst, const void* src, size_t bytes) override { std::memmove(dst, src, bytes); }
+  void copy_within(void* dst, const void* src, size_t bytes) override { std::memmove(dst, src, bytes); }
+  void fill(void* dst, size_t count, size_t element_size, const void* pattern) override {
+    cpu::fill(dst, count, element_size, pattern, threads());
+  }
+  void synchronize() override {}  // CPU work is finished when the call returns
+
+  void uniform(float* out, int64_t n, uint64_t seed, uint64_t offset) override {
+    cpu::uniform(out, n, seed, offset, threads());
+  }
+  int64_t find_outside_unit_interval(const float* x, int64_t n, float* bad_value) override {
+    const int64_t i = cpu::find_outside_unit_interval(x, n, threads());
+    if (i >= 0) *bad_value = x[i];
+    return i;
+  }
+  void poisson(const PoissonArgs& args) override { cpu::poisson(args, threads()); }
+  void linear(const LinearArgs& args) override { cpu::linear(args, threads()); }
+  void lif(const LifArgs& args) override { cpu::lif(args, threads()); }
+
+ private:
+  // 0 = one worker per available core (omp_get_num_procs honours the affinity mask).
+  int threads() const noexcept {
+    const int n = requested_threads_.load(std::memory_order_relaxed);
+    return n > 0 ? n : std::max(1, omp_get_num_procs());
+  }
+
+  std::mutex mutex_;
+  std::atomic<int32_t> requested_threads_{0};
+};
+
+}  // namespace
+
+std::unique_ptr<Backend> make_cpu_backend() { return std::make_unique<CpuBackend>(); }
+
+}  // namespace snn

@@ -1,0 +1,46 @@
+// Plain argument blocks of the compute kernels, shared by the CPU (.cpp) and CUDA (.cu)
+// implementations. Pointers are device addresses of the backend that runs the kernel; all
+// arguments were validated by the API layer before a kernel sees them.
+#pragma once
+
+#include <cstdint>
+
+namespace snn {
+
+enum class ResetMode : int32_t { kSubtract = 0, kZero = 1, kNone = 2 };  // = snn_reset_mode
+
+// LIF recurrence over T steps for BN = B * N independent neurons (snn/lif.h).
+struct LifArgs {
+  const float* current;  // [T, BN]
+  float* spikes;         // [T, BN], never overlaps the others
+  float* membrane;       // [T, BN], nullptr, or exactly `current` (in place)
+  float* state;          // [BN] or nullptr; never overlaps the others
+  int64_t steps;         // T >= 1
+  int64_t neurons;       // BN
+  float beta;
+  float threshold;
+  ResetMode reset;
+};
+
+// Poisson encoding (snn/encode.h): spikes[t * BN + j] = u(t * BN + j) < intensities[j].
+struct PoissonArgs {
+  const float* intensities;  // [BN], already checked to lie in [0, 1]
+  float* spikes;             // [T, BN]
+  int64_t steps;
+  int64_t neurons;
+  uint64_t seed;
+  uint64_t offset;
+};
+
+// output[M, N] = input[M, K] @ weight[N, K]^T (+ bias[N]).
+struct LinearArgs {
+  const float* input;
+  const float* weight;
+  const float* bias;  // nullptr for none
+  float* output;
+  int64_t rows;      // M
+  int64_t outputs;   // N
+  int64_t inputs;    // K
+};
+
+}  // namespace snn

@@ -1,0 +1,21 @@
+// CPU kernels: OpenMP across `threads` workers, inner loops written for gcc's vectoriser.
+// Every kernel computes each output element independently of how work is split, so results
+// are bit-identical for any thread count.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+
+#include "kernels/args.h"
+
+namespace snn::cpu {
+
+void uniform(float* out, int64_t n, uint64_t seed, uint64_t offset, int threads);
+int64_t find_outside_unit_interval(const float* x, int64_t n, int threads);
+void poisson(const PoissonArgs& args, int threads);
+void lif(const LifArgs& args, int threads);
+void fill(void* dst, size_t count, size_t element_size, const void* pattern, int threads);
+// BLAS sgemm; `threads` sets OpenBLAS's thread count for the call.
+void linear(const LinearArgs& args, int threads);
+
+}  // namespace snn::cpu

@@ -1,0 +1,46 @@
+// Element-wise writes on CUDA: snn_tensor_fill's typed broadcast, and the bias rows a
+// linear layer starts from before cuBLAS accumulates onto them.
+#include <cstring>
+
+#include "kernels/cuda_kernels.h"
+#include "kernels/launch.cuh"
+
+namespace snn::cuda {
+namespace {
+
+template <class T>
+__global__ void fill_kernel(T* dst, int64_t n, T value) {
+  for (int64_t i = global_index(); i < n; i += grid_stride()) dst[i] = value;
+}
+
+__global__ void broadcast_rows_kernel(float* out, const float* row, int64_t total, int64_t cols) {
+  for (int64_t i = global_index(); i < total; i += grid_stride()) out[i] = row[i % cols];
+}
+
+template <class T>
+cudaError_t fill_typed(void* dst, size_t count, const void* pattern, cudaStream_t stream) {
+  T value;
+  std::memcpy(&value, pattern, sizeof(T));
+  const int64_t n = static_cast<int64_t>(count);
+  fill_kernel<T><<<grid_for(n), kThreads, 0, stream>>>(static_cast<T*>(dst), n, value);
+  return cudaGetLastError();
+}
+
+}  // namespace
+
+cudaError_t fill(void* dst, size_t count, size_t element_size, const void* pattern, cudaStream_t stream) {
+  switch (element_size) {
+    case 1: return fill_typed<uint8_t>(dst, count, pattern, stream);
+    case 4: return fill_typed<uint32_t>(dst, count, pattern, stream);
+    case 8: return fill_typed<uint64_t>(dst, count, pattern, stream);
+    default: return cudaErrorInvalidValue;
+  }
+}
+
+cudaError_t broadcast_rows(float* out, const float* row, int64_t rows, int64_t cols, cudaStream_t stream) {
+  const int64_t total = rows * cols;
+  broadcast_rows_kernel<<<grid_for(total), kThreads, 0, stream>>>(out, row, total, cols);
+  return cudaGetLastError();
+}
+
+}  // namespace snn::cuda

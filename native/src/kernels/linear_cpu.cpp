@@ -1,0 +1,41 @@
+// Dense projection on the CPU with OpenBLAS: output = input @ weight^T + bias as one sgemm
+// over all leading rows. The bias is broadcast into the output first and the GEMM then
+// accumulates onto it (beta = 1), so no second pass over the output is needed.
+#include <cblas.h>
+
+#include <algorithm>
+#include <cstring>
+#include <mutex>
+
+#include "kernels/cpu_kernels.h"
+
+namespace snn::cpu {
+namespace {
+// OpenBLAS's thread count is process-wide; devices with different thread counts take turns.
+std::mutex g_blas_mutex;
+int g_blas_threads = -1;
+}  // namespace
+
+void linear(const LinearArgs& a, int threads) {
+  const int64_t m = a.rows, n = a.outputs, k = a.inputs;
+  if (m == 0 || n == 0) return;
+  if (a.bias != nullptr) {
+#pragma omp parallel for schedule(static) num_threads(threads) if (threads > 1 && m * n > (int64_t{1} << 16))
+    for (int64_t r = 0; r < m; ++r) std::memcpy(a.output + r * n, a.bias, static_cast<size_t>(n) * sizeof(float));
+  }
+  if (k == 0) {  // an empty sum: the output is the bias, or zero
+    if (a.bias == nullptr) std::memset(a.output, 0, static_cast<size_t>(m * n) * sizeof(float));
+    return;
+  }
+  std::lock_guard<std::mutex> lock(g_blas_mutex);
+  if (g_blas_threads != threads) {
+    openblas_set_num_threads(threads);
+    g_blas_threads = threads;
+  }
+  // Row-major C[M,N] = A[M,K] * W[N,K]^T; the API layer checked that M, N, K fit blasint.
+  cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, static_cast<blasint>(m), static_cast<blasint>(n),
+              static_cast<blasint>(k), 1.0f, a.input, static_cast<blasint>(k), a.weight, static_cast<blasint>(k),
+              a.bias != nullptr ? 1.0f : 0.0f, a.output, static_cast<blasint>(n));
+}
+
+}  // namespace snn::cpu

@@ -1,0 +1,57 @@
+// The object behind the opaque snn_tensor handle: a contiguous row-major block of one dtype
+// on one device, owning its memory or borrowing caller memory (a view, CPU only).
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <string>
+
+#include "core/refcount.h"
+#include "device/device.h"
+#include "snn/tensor.h"
+
+struct snn_tensor final : snn::RefCounted {
+  static constexpr uint32_t kMagic = 0x54766e53u;  // tags live tensor objects
+  uint32_t magic = kMagic;
+  snn::Ref<snn_device> device;  // keeps the device (and its backend) alive
+  snn_dtype dtype = SNN_DTYPE_FLOAT32;
+  int32_t rank = 0;
+  int64_t shape[SNN_MAX_RANK] = {0};
+  int64_t numel = 1;
+  size_t nbytes = 0;
+  void* data = nullptr;
+  bool owns_data = false;
+
+  snn_tensor() = default;
+  ~snn_tensor() override;
+
+  snn::Backend& backend() const noexcept { return *device->backend; }
+};
+
+namespace snn {
+
+// Bytes of one element, 0 for an unknown dtype.
+size_t dtype_size(int32_t dtype) noexcept;
+const char* dtype_name(int32_t dtype) noexcept;
+
+// Validates rank/shape/dtype and returns the element count and byte size, throwing
+// SNN_ERROR_INVALID_ARGUMENT (with what to do) when they are unusable.
+struct Extent {
+  int64_t numel;
+  size_t nbytes;
+};
+Extent check_shape(int32_t dtype, int32_t rank, const int64_t* shape);
+
+// New zero-filled tensor.
+Ref<snn_tensor> make_tensor(snn_device& device, int32_t dtype, int32_t rank, const int64_t* shape);
+// View over caller memory (CPU devices only).
+Ref<snn_tensor> make_view(snn_device& device, int32_t dtype, int32_t rank, const int64_t* shape,
+                          void* data, size_t capacity_bytes);
+
+// "float32 [2, 3] on CPU:0"
+std::string describe(const snn_tensor& t);
+
+// True when both tensors are on one device and their byte ranges intersect.
+bool overlaps(const snn_tensor& a, const snn_tensor& b) noexcept;
+
+}  // namespace snn
