@@ -59,7 +59,7 @@ public sealed class DenseLif : IDisposable
         Tensor? spikes = null, state = null;
         try
         {
-            Synapses.ForwardInto(input, currents);
+            Synapses.Forward(input, currents);
             spikes = input.NewLike(shape);
             state = initialState is null ? input.NewLike([shape[1], shape[2]]) : initialState.To(input.Device);
             _neurons.Run(currents, state, spikes, recordMembrane ? currents : null);

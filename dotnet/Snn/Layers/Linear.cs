@@ -61,7 +61,7 @@ public sealed unsafe class Linear : IDisposable
         var output = input.NewLike(shape);
         try
         {
-            ForwardInto(input, output);
+            Forward(input, output);
             return output;
         }
         catch
@@ -71,9 +71,11 @@ public sealed unsafe class Linear : IDisposable
         }
     }
 
-    /// <summary>Writes the projection of <paramref name="input"/> into <paramref name="output"/>.</summary>
-    internal void ForwardInto(Tensor input, Tensor output)
+    /// <summary>Writes the projection of input [..., in_features] into an existing output [..., out_features].</summary>
+    public void Forward(Tensor input, Tensor output)
     {
+        ArgumentNullException.ThrowIfNull(input);
+        ArgumentNullException.ThrowIfNull(output);
         NativeCall.Check(Methods.snn_linear_forward(input.Pointer, Weight.Pointer, Bias is null ? null : Bias.Pointer, output.Pointer));
         GC.KeepAlive(input);
         GC.KeepAlive(output);
