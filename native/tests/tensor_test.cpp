@@ -210,8 +210,9 @@ TEST_P(Tensors, ViewsBorrowHostMemoryOnCpuOnly) {
   EXPECT_EQ(read(view.get())[0], -1.0f);
 }
 
-TEST_P(Tensors, ViewErrors) {
-  if (GetParam() != SNN_DEVICE_CPU) GTEST_SKIP() << "views exist on CPU devices only; the CUDA refusal is tested above";
+class CpuViews : public CpuTest {};
+
+TEST_F(CpuViews, Errors) {
   alignas(8) float buffer[6] = {};
   const int64_t shape[2] = {2, 3};
   snn_tensor* v = kUntouchedTensor;

@@ -104,16 +104,9 @@ inline std::vector<float> pseudo_random(size_t n, float lo, float hi, uint64_t s
 // The sentinel written into outputs to prove a failing call left them untouched.
 constexpr float kSentinel = -12345.0f;
 
-// Parametrised over the built backends; CUDA instances skip only when no GPU is present.
-class BackendTest : public ::testing::TestWithParam<snn_device_kind> {
+// Helpers of fixtures that own one device.
+class DeviceFixture {
  protected:
-  void SetUp() override {
-    if (GetParam() == SNN_DEVICE_CUDA && !has_gpu()) {
-      GTEST_SKIP() << "CUDA backend is built but this machine has no usable GPU; the CUDA instance runs on a GPU host";
-    }
-    device_ = open_device(GetParam());
-    ASSERT_NE(device_, nullptr);
-  }
   snn_device* device() const { return device_.get(); }
   Tensor tensor(std::vector<int64_t> shape, snn_dtype dtype = SNN_DTYPE_FLOAT32) {
     return make_tensor(device(), std::move(shape), dtype);
@@ -135,8 +128,28 @@ class BackendTest : public ::testing::TestWithParam<snn_device_kind> {
     return ::testing::AssertionSuccess();
   }
 
- private:
   Device device_;
+};
+
+// Parametrised over the built backends; CUDA instances skip only when no GPU is present.
+class BackendTest : public ::testing::TestWithParam<snn_device_kind>, protected DeviceFixture {
+ protected:
+  void SetUp() override {
+    if (GetParam() == SNN_DEVICE_CUDA && !has_gpu()) {
+      GTEST_SKIP() << "CUDA backend is built but this machine has no usable GPU; the CUDA instance runs on a GPU host";
+    }
+    device_ = open_device(GetParam());
+    ASSERT_NE(device_, nullptr);
+  }
+};
+
+// For what exists on CPU devices only (views over host memory).
+class CpuTest : public ::testing::Test, protected DeviceFixture {
+ protected:
+  void SetUp() override {
+    device_ = open_device(SNN_DEVICE_CPU);
+    ASSERT_NE(device_, nullptr);
+  }
 };
 
 inline std::string backend_name(const ::testing::TestParamInfo<snn_device_kind>& info) {

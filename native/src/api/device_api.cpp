@@ -1,6 +1,7 @@
 // snn_device_*: open, inspect, configure and release devices.
 #include <mutex>
 
+#include "api/enum_arg.h"
 #include "api/validate.h"
 #include "core/guard.h"
 #include "device/device.h"
@@ -10,7 +11,7 @@ using namespace snn;
 
 SNN_API int32_t snn_device_kind_is_built(snn_device_kind kind) {
   return guard_value("snn_device_kind_is_built", int32_t{0}, [&]() -> int32_t {
-    switch (static_cast<int>(kind)) {
+    switch (api::enum_arg(kind)) {
       case SNN_DEVICE_CPU: return 1;
       case SNN_DEVICE_CUDA: return cuda_is_built() ? 1 : 0;
       default: return 0;
@@ -21,7 +22,7 @@ SNN_API int32_t snn_device_kind_is_built(snn_device_kind kind) {
 SNN_API snn_status snn_device_count(snn_device_kind kind, int32_t* out_count) {
   return guard("snn_device_count", [&] {
     api::require_ptr(out_count, "out_count");
-    const int k = static_cast<int>(kind);
+    const int32_t k = api::enum_arg(kind);
     if (k != SNN_DEVICE_CPU && k != SNN_DEVICE_CUDA) {
       fail(SNN_ERROR_INVALID_ARGUMENT, str("unknown device kind ", k, "; pass SNN_DEVICE_CPU (0) or SNN_DEVICE_CUDA (1)"));
     }
@@ -32,14 +33,14 @@ SNN_API snn_status snn_device_count(snn_device_kind kind, int32_t* out_count) {
 SNN_API snn_status snn_device_create(snn_device_kind kind, int32_t ordinal, snn_device** out_device) {
   return guard("snn_device_create", [&] {
     api::require_ptr(out_device, "out_device");
-    Ref<snn_device> device = open_device(static_cast<int32_t>(kind), ordinal);
+    Ref<snn_device> device = open_device(api::enum_arg(kind), ordinal);
     *out_device = device.detach();
   });
 }
 
 SNN_API void snn_device_release(snn_device* device) {
   guard_void("snn_device_release", [&] {
-    if (device != nullptr && device->magic == snn_device::kMagic) device->release();
+    if (device != nullptr && handle_magic(device) == snn_device::kMagic) snn::release(device);
   });
 }
 

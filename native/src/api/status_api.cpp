@@ -2,6 +2,7 @@
 #include "core/error.h"
 #include "core/guard.h"
 #include "core/version.h"
+#include "api/enum_arg.h"
 #include "snn/status.h"
 
 using snn::guard_value;
@@ -20,7 +21,7 @@ SNN_API const char* snn_version_string(void) {
 }
 
 SNN_API const char* snn_status_name(snn_status status) {
-  return guard_value("snn_status_name", "SNN_STATUS_UNKNOWN", [&] { return snn::status_name(status); });
+  return guard_value("snn_status_name", "SNN_STATUS_UNKNOWN", [&] { return snn::status_name(snn::api::enum_arg(status)); });
 }
 
 SNN_API const char* snn_last_error_message(void) {

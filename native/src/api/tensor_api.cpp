@@ -4,6 +4,7 @@
 #include <mutex>
 #include <vector>
 
+#include "api/enum_arg.h"
 #include "api/validate.h"
 #include "core/guard.h"
 #include "snn/tensor.h"
@@ -46,7 +47,7 @@ void encode_fill_value(int32_t dtype, double value, unsigned char* out) {
 }  // namespace
 
 SNN_API size_t snn_dtype_size(snn_dtype dtype) {
-  return guard_value("snn_dtype_size", size_t{0}, [&] { return dtype_size(static_cast<int32_t>(dtype)); });
+  return guard_value("snn_dtype_size", size_t{0}, [&] { return dtype_size(api::enum_arg(dtype)); });
 }
 
 SNN_API snn_status snn_tensor_create(snn_device* device, snn_dtype dtype, int32_t rank, const int64_t* shape,
@@ -54,7 +55,7 @@ SNN_API snn_status snn_tensor_create(snn_device* device, snn_dtype dtype, int32_
   return guard("snn_tensor_create", [&] {
     snn_device& d = api::require_device(device, "device");
     api::require_ptr(out_tensor, "out_tensor");
-    Ref<snn_tensor> t = make_tensor(d, static_cast<int32_t>(dtype), rank, shape);
+    Ref<snn_tensor> t = make_tensor(d, api::enum_arg(dtype), rank, shape);
     *out_tensor = t.detach();
   });
 }
@@ -64,14 +65,14 @@ SNN_API snn_status snn_tensor_create_view(snn_device* device, snn_dtype dtype, i
   return guard("snn_tensor_create_view", [&] {
     snn_device& d = api::require_device(device, "device");
     api::require_ptr(out_tensor, "out_tensor");
-    Ref<snn_tensor> t = make_view(d, static_cast<int32_t>(dtype), rank, shape, data, capacity_bytes);
+    Ref<snn_tensor> t = make_view(d, api::enum_arg(dtype), rank, shape, data, capacity_bytes);
     *out_tensor = t.detach();
   });
 }
 
 SNN_API void snn_tensor_release(snn_tensor* tensor) {
   guard_void("snn_tensor_release", [&] {
-    if (tensor != nullptr && tensor->magic == snn_tensor::kMagic) tensor->release();
+    if (tensor != nullptr && handle_magic(tensor) == snn_tensor::kMagic) snn::release(tensor);
   });
 }
 

@@ -4,7 +4,7 @@ namespace snn::api {
 
 snn_device& require_device(const snn_device* device, const char* name) {
   if (device == nullptr) fail(SNN_ERROR_INVALID_ARGUMENT, str(name, " is NULL; pass a device from snn_device_create"));
-  if (device->magic != snn_device::kMagic) {
+  if (handle_magic(device) != snn_device::kMagic) {
     fail(SNN_ERROR_INVALID_ARGUMENT, str(name, " is not a live snn_device handle; pass a device from snn_device_create"));
   }
   return const_cast<snn_device&>(*device);
@@ -12,7 +12,7 @@ snn_device& require_device(const snn_device* device, const char* name) {
 
 snn_tensor& require_tensor(const snn_tensor* tensor, const char* name) {
   if (tensor == nullptr) fail(SNN_ERROR_INVALID_ARGUMENT, str(name, " is NULL; pass a tensor from snn_tensor_create"));
-  if (tensor->magic != snn_tensor::kMagic) {
+  if (handle_magic(tensor) != snn_tensor::kMagic) {
     fail(SNN_ERROR_INVALID_ARGUMENT, str(name, " is not a live snn_tensor handle; pass a tensor from snn_tensor_create"));
   }
   return const_cast<snn_tensor&>(*tensor);

@@ -39,8 +39,8 @@ void set_last_error(const char* function, const char* message, const char* detai
 
 const char* last_error_message() noexcept { return t_last_error; }
 
-const char* status_name(snn_status status) noexcept {
-  switch (static_cast<int>(status)) {  // C callers may pass any int
+const char* status_name(int32_t status) noexcept {
+  switch (status) {
     case SNN_OK: return "SNN_OK";
     case SNN_ERROR_INVALID_ARGUMENT: return "SNN_ERROR_INVALID_ARGUMENT";
     case SNN_ERROR_OUT_OF_MEMORY: return "SNN_ERROR_OUT_OF_MEMORY";

@@ -1,6 +1,7 @@
 // snn::Error and the thread-local last-error message behind snn_last_error_message().
 #pragma once
 
+#include <cstdint>
 #include <exception>
 #include <string>
 
@@ -29,6 +30,6 @@ class Error : public std::exception {
 void set_last_error(const char* function, const char* message, const char* detail = nullptr) noexcept;
 const char* last_error_message() noexcept;
 
-const char* status_name(snn_status status) noexcept;
+const char* status_name(int32_t status) noexcept;
 
 }  // namespace snn

@@ -3,23 +3,32 @@
 // until it has been released and its last tensor is gone.
 #pragma once
 
+#include <atomic>
 #include <memory>
+#include <type_traits>
 
 #include "core/refcount.h"
 #include "device/backend.h"
 
-struct snn_device final : snn::RefCounted {
-  static constexpr uint32_t kMagic = 0x44766e53u;  // tags live device objects
+struct snn_device {
+  static constexpr uint32_t kMagic = 0x44766e53u;  // first member: see core/refcount.h
   uint32_t magic = kMagic;
-  std::unique_ptr<snn::Backend> backend;
+  std::atomic<int64_t> refs{1};
+  snn::Backend* backend = nullptr;  // owned
 
-  explicit snn_device(std::unique_ptr<snn::Backend> b) : backend(std::move(b)) {}
-  ~snn_device() override { magic = 0; }
+  explicit snn_device(std::unique_ptr<snn::Backend> b) noexcept : backend(b.release()) {}
+  ~snn_device() {
+    magic = 0;  // best effort only: the store may be elided
+    delete backend;
+  }
+  snn_device(const snn_device&) = delete;
+  snn_device& operator=(const snn_device&) = delete;
 };
+static_assert(std::is_standard_layout_v<snn_device>, "handle objects must be standard-layout");
 
 namespace snn {
 
-// "CPU:0", "CUDA:1"
+// "CPU", "CUDA"
 const char* device_kind_name(int32_t kind) noexcept;
 
 // Opens device `ordinal` of `kind`; throws SNN_ERROR_INVALID_ARGUMENT for an unknown kind or

@@ -6,7 +6,7 @@
 #include "core/format.h"
 
 snn_tensor::~snn_tensor() {
-  magic = 0;
+  magic = 0;  // best effort only: the store may be elided
   if (owns_data) device->backend->deallocate(data);
 }
 

@@ -2,17 +2,20 @@
 // on one device, owning its memory or borrowing caller memory (a view, CPU only).
 #pragma once
 
+#include <atomic>
 #include <cstddef>
 #include <cstdint>
 #include <string>
+#include <type_traits>
 
 #include "core/refcount.h"
 #include "device/device.h"
 #include "snn/tensor.h"
 
-struct snn_tensor final : snn::RefCounted {
-  static constexpr uint32_t kMagic = 0x54766e53u;  // tags live tensor objects
+struct snn_tensor {
+  static constexpr uint32_t kMagic = 0x54766e53u;  // first member: see core/refcount.h
   uint32_t magic = kMagic;
+  std::atomic<int64_t> refs{1};
   snn::Ref<snn_device> device;  // keeps the device (and its backend) alive
   snn_dtype dtype = SNN_DTYPE_FLOAT32;
   int32_t rank = 0;
@@ -23,10 +26,13 @@ struct snn_tensor final : snn::RefCounted {
   bool owns_data = false;
 
   snn_tensor() = default;
-  ~snn_tensor() override;
+  ~snn_tensor();
+  snn_tensor(const snn_tensor&) = delete;
+  snn_tensor& operator=(const snn_tensor&) = delete;
 
   snn::Backend& backend() const noexcept { return *device->backend; }
 };
+static_assert(std::is_standard_layout_v<snn_tensor>, "handle objects must be standard-layout");
 
 namespace snn {
 
