@@ -11,9 +11,9 @@
 
 namespace snn::cpu {
 namespace {
-// OpenBLAS's thread count is process-wide; devices with different thread counts take turns.
+// OpenBLAS's thread count is process-wide (and shared with e.g. numpy in the same process):
+// it is set on every call, under a lock, so devices with different counts take turns.
 std::mutex g_blas_mutex;
-int g_blas_threads = -1;
 }  // namespace
 
 void linear(const LinearArgs& a, int threads) {
@@ -28,10 +28,7 @@ void linear(const LinearArgs& a, int threads) {
     return;
   }
   std::lock_guard<std::mutex> lock(g_blas_mutex);
-  if (g_blas_threads != threads) {
-    openblas_set_num_threads(threads);
-    g_blas_threads = threads;
-  }
+  openblas_set_num_threads(threads);
   // Row-major C[M,N] = A[M,K] * W[N,K]^T; the API layer checked that M, N, K fit blasint.
   cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, static_cast<blasint>(m), static_cast<blasint>(n),
               static_cast<blasint>(k), 1.0f, a.input, static_cast<blasint>(k), a.weight, static_cast<blasint>(k),
