@@ -59,6 +59,17 @@ public static unsafe class Exports
                 skipped.AddRange(s);
             }
             w.WriteEndArray();
+            // Where this load puts each top-level type: under this module, whatever module the class
+            // was first described in (a namespace may be loaded again under another name).
+            w.WriteStartArray("placement");
+            foreach (var type in types.Where(t => !t.IsNested && !t.IsGenericTypeDefinition))
+            {
+                w.WriteStartArray();
+                w.WriteNumberValue(Registry.TypeId(type));
+                w.WriteStringValue(Naming.Module(root, Text(module), type.Namespace!));
+                w.WriteEndArray();
+            }
+            w.WriteEndArray();
             w.WriteStartArray("well_known");
             foreach (var type in ExceptionMap.WellKnown) w.WriteRawValue(Describer.Describe(type).Json, skipInputValidation: true);
             w.WriteEndArray();
@@ -249,7 +260,8 @@ public static unsafe class Exports
     private static void Call(MemberGroup g, IReadOnlyList<MethodBase> candidates, string pythonName, object? obj,
         ReadOnlySpan<Variant> args, int positional, string[] keywords, CallScope scope, Variant* result)
     {
-        var bound = Binder.Bind(g.DisplayName, pythonName, candidates, args, positional, keywords, scope);
+        var displayName = g.Kind == MemberKind.Indexer ? Naming.Class(g.Owner) + "." + pythonName : g.DisplayName;
+        var bound = Binder.Bind(displayName, pythonName, candidates, args, positional, keywords, scope);
         var target = bound.Method.IsStatic ? null : RequireTarget(g, obj);
         var value = bound.Invoke(target);
         var outs = bound.OutValues(value, out var hasOuts);

@@ -69,6 +69,10 @@ class ClrObject(metaclass=ClrType):
     def __hash__(self):
         return ClrObject._bridge.invoke(self._handle, HASH, OP_GET)
 
+    def __reduce_ex__(self, protocol):
+        # A copy would share the GCHandle and free it twice; a pickle would carry it to another process.
+        raise TypeError(f"cannot copy or pickle {type(self).__name__}: it is a handle to a .NET object")
+
 
 class ClrError(Exception):
     """Mixin base of every exception raised for a .NET exception (``except snn.clr.ClrError`` catches them all).
@@ -91,12 +95,23 @@ class ClrError(Exception):
             if bridge is not None:
                 bridge.release(handle)
 
+    def __reduce__(self):
+        # Copies and pickles keep the type, message and stack trace, never the .NET object's handle.
+        return (_restore_error, (type(self), self.args, self.clr_type, self.clr_message, self.clr_stack_trace))
+
     def __str__(self):
         if self.clr_message is None:
             return super().__str__()
         if self.clr_type and self.clr_type.rsplit(".", 1)[-1] != type(self).__name__:
             return f"{self.clr_type}: {self.clr_message}"
         return self.clr_message
+
+
+def _restore_error(cls, args, clr_type, clr_message, clr_stack_trace):
+    error = cls.__new__(cls, *args)
+    error.args = args
+    error.clr_type, error.clr_message, error.clr_stack_trace = clr_type, clr_message, clr_stack_trace
+    return error
 
 
 class StaticProperty:
@@ -240,6 +255,9 @@ class Builder:
                     self._pending[d["id"]] = d
             for d in description["well_known"] + description["types"]:
                 self.class_for(d["id"])
+            for type_id, module_name in description["placement"]:
+                cls = self._classes[type_id]
+                _export(_module(module_name), cls.__name__, cls)
             root = _module(description["module"])
             root.__clr_namespace__ = description["namespace"]
             root.__clr_assembly__ = description["assembly"]
@@ -271,10 +289,7 @@ class Builder:
         module = _module(d["module"])
         if d["module"] == "snn.clr" and hasattr(module, d["name"]):
             return  # same simple name as an earlier foreign type: reachable through its id only
-        setattr(module, d["name"], cls)
-        exported = module.__dict__.setdefault("__all__", [])
-        if d["name"] not in exported:
-            exported.append(d["name"])
+        _export(module, d["name"], cls)
 
     def _qualname(self, d: dict) -> str:
         if d.get("declaring"):
@@ -292,6 +307,7 @@ class Builder:
         }
         self._add_members(namespace, d)
         if d["kind"] == "exception":
+            namespace["__str__"] = ClrError.__str__   # before KeyError's and OSError's own __str__
             bases = tuple(self._exception_base(b) for b in d["pybases"])
             cls = type(d["name"], bases, namespace)
             if d["clr"] == "System.Exception":
@@ -447,6 +463,13 @@ def _indexer(bridge, members: list, member_id: int, qualname: str):
         f.__doc__ = "\n".join(o["python"] for o in overloads) + "\n\n.NET: " + "\n      ".join(o["csharp"] for o in overloads)
         f.__clr_overloads__ = tuple(o["csharp"] for o in overloads)
     return __getitem__, __setitem__
+
+
+def _export(module: types.ModuleType, name: str, cls: type) -> None:
+    setattr(module, name, cls)
+    exported = module.__dict__.setdefault("__all__", [])
+    if name not in exported:
+        exported.append(name)
 
 
 def _module(name: str) -> types.ModuleType:
