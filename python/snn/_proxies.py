@@ -352,7 +352,7 @@ class Builder:
         for m in d["members"]:
             kind = m["kind"]
             if kind == "method":
-                ns[m["name"]] = _method(bridge, m, qualname)
+                ns[m["name"]] = _method(bridge, m, qualname, ns["__module__"])
             elif kind in ("property", "field"):
                 ns[m["name"]] = _property(bridge, m)
         caps = d.get("capabilities", {})
@@ -406,6 +406,7 @@ def _constructor(bridge, ctor: dict, qualname: str, d: dict, is_exception: bool)
         def __init__(self, *args, **kwargs):
             self._handle = bridge.invoke(0, member_id, OP_GET, args, kwargs, raw=True)
     __init__.__qualname__ = qualname + ".__init__"
+    __init__.__module__ = d["module"]
     __init__.__doc__ = _doc(ctor["overloads"], None, d["clr"] + " constructor")
     __init__.__clr_overloads__ = tuple(o["csharp"] for o in ctor["overloads"])
     if len(ctor["overloads"]) == 1:
@@ -415,7 +416,7 @@ def _constructor(bridge, ctor: dict, qualname: str, d: dict, is_exception: bool)
     return __init__
 
 
-def _method(bridge, m: dict, qualname: str):
+def _method(bridge, m: dict, qualname: str, module: str):
     member_id = m["id"]
     if m["static"]:
         def method(*args, **kwargs):
@@ -425,6 +426,7 @@ def _method(bridge, m: dict, qualname: str):
             return bridge.invoke(self._handle, member_id, OP_GET, args, kwargs)
     method.__name__ = m["name"]
     method.__qualname__ = qualname + "." + m["name"]
+    method.__module__ = module
     method.__doc__ = _doc(m["overloads"], m.get("doc"), m["clr"])
     method.__clr_overloads__ = tuple(o["csharp"] for o in m["overloads"])
     if len(m["overloads"]) == 1:
