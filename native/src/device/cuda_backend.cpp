@@ -149,9 +149,14 @@ class CudaBackend final : public Backend {
     return p;
   }
 
+  // Never throws (it runs from snn_tensor_release); restores the caller's current GPU.
   void deallocate(void* p) noexcept override {
     if (p == nullptr) return;
+    int previous = -1;
+    if (cudaGetDevice(&previous) != cudaSuccess) previous = -1;
     if (cudaSetDevice(ctx_->ordinal) == cudaSuccess) (void)cudaFree(p);  // cudaFree waits for pending work
+    if (previous >= 0 && previous != ctx_->ordinal) (void)cudaSetDevice(previous);
+    (void)cudaGetLastError();
   }
 
   void copy_from_host(void* dst, const void* src, size_t bytes) override {
