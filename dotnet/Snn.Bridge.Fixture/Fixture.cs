@@ -443,6 +443,24 @@ public sealed class Bag : IEnumerable<int>, IDisposable
     }
 }
 
+/// <summary>A disposable type with its own Close method, which Python must not hide.</summary>
+public class Channel : IDisposable
+{
+    /// <summary>Whether Dispose ran.</summary>
+    public bool Disposed { get; private set; }
+
+    /// <summary>C#'s own Close.</summary>
+    public string Close() => "closed by C#";
+
+    /// <summary>Disposes.</summary>
+    public void Dispose() => Disposed = true;
+}
+
+/// <summary>Inherits Close and Dispose.</summary>
+public sealed class SubChannel : Channel
+{
+}
+
 /// <summary>A struct with value equality.</summary>
 public struct Vec2 : IEquatable<Vec2>
 {

@@ -305,10 +305,10 @@ class Builder:
             "__doc__": (d["doc"] + "\n\n" if d.get("doc") else "") + f".NET type: {d['clr']}",
             "_clr_type_id": d["id"],
         }
-        self._add_members(namespace, d)
         if d["kind"] == "exception":
-            namespace["__str__"] = ClrError.__str__   # before KeyError's and OSError's own __str__
             bases = tuple(self._exception_base(b) for b in d["pybases"])
+            self._add_members(namespace, d, bases)
+            namespace["__str__"] = ClrError.__str__   # before KeyError's and OSError's own __str__
             cls = type(d["name"], bases, namespace)
             if d["clr"] == "System.Exception":
                 # Every .NET exception class derives from ClrError: give it System.Exception's members.
@@ -320,6 +320,7 @@ class Builder:
         bases = tuple(self.class_for(b) for b in d["bases"]) or (ClrObject,)
         if not any(issubclass(b, ClrObject) for b in bases):
             bases += (ClrObject,)
+        self._add_members(namespace, d, bases)
         try:
             return ClrType(d["name"], bases, namespace)
         except TypeError:
@@ -342,7 +343,7 @@ class Builder:
         cls.__doc__ = (d["doc"] + "\n\n" if d.get("doc") else "") + f".NET enum: {d['clr']}"
         return cls
 
-    def _add_members(self, ns: dict, d: dict) -> None:
+    def _add_members(self, ns: dict, d: dict, bases: tuple) -> None:
         bridge = self.bridge
         qualname = ns["__qualname__"]
         is_exception = d["kind"] == "exception"
@@ -383,7 +384,7 @@ class Builder:
                 return False
             ns["__enter__"], ns["__exit__"] = __enter__, __exit__
             for alias in ("dispose", "close"):
-                if alias not in ns:
+                if alias not in ns and not any(hasattr(b, alias) for b in bases):  # never shadow a .NET member
                     ns[alias] = dispose
         if caps.get("array"):
             member_id = caps["array"]

@@ -23,7 +23,10 @@ if not os.environ.get("SNN_TEST_INSTALLED"):
 
 
 def _newest(folder: Path) -> float:
-    return max((p.stat().st_mtime for p in folder.rglob("*") if p.suffix in (".cs", ".csproj")), default=0.0)
+    """Newest modification time of the project's own sources (not of bin/ and obj/)."""
+    sources = (p for p in folder.rglob("*") if p.suffix in (".cs", ".csproj")
+               and not {"bin", "obj"} & set(p.relative_to(folder).parts))
+    return max((p.stat().st_mtime for p in sources), default=0.0)
 
 
 def _build_fixture() -> Path:

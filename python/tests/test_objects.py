@@ -114,6 +114,14 @@ def test_dispose_and_close_methods(fx):
         c.sum()
 
 
+def test_dotnet_close_methods_are_not_shadowed_by_the_dispose_alias(fx):
+    for channel in (fx.Channel(), fx.SubChannel()):
+        assert channel.close() == "closed by C#" and not channel.disposed
+        with channel:
+            pass
+        assert channel.disposed
+
+
 def test_inheritance_and_overrides(fx):
     cube = fx.Cube(2.0)
     assert isinstance(cube, fx.Square) and isinstance(cube, fx.IShape)
