@@ -189,6 +189,8 @@ public static class Values
     public static void Sleep(int milliseconds) => Thread.Sleep(milliseconds);
     /// <summary>A BigInteger.</summary>
     public static string Big(System.Numerics.BigInteger n) => (n + 1).ToString();
+    /// <summary>A BigInteger result.</summary>
+    public static System.Numerics.BigInteger Square(System.Numerics.BigInteger n) => n * n;
 }
 
 /// <summary>Tuples both ways.</summary>

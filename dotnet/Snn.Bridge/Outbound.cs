@@ -47,6 +47,10 @@ public static unsafe class Outbound
                 v->Tag = (int)Tag.Int;
                 v->A = (long)big;
                 return;
+            case BigInteger big:
+                WriteString(big.ToString(System.Globalization.CultureInfo.InvariantCulture), v);
+                v->Tag = (int)Tag.BigInt;
+                return;
             case float or double or Half or decimal:
                 v->Tag = (int)Tag.Float;
                 v->A = BitConverter.DoubleToInt64Bits(value is Half h ? (double)h : System.Convert.ToDouble(value, System.Globalization.CultureInfo.InvariantCulture));
@@ -129,6 +133,7 @@ public static unsafe class Outbound
         switch (v->Kind)
         {
             case Tag.Str:
+            case Tag.BigInt:
             case Tag.Error:
                 NativeMemory.Free((void*)v->A);
                 break;

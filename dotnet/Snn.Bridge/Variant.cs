@@ -31,7 +31,7 @@ public enum Tag
     Bytes = 11,
     /// <summary>Aux = type id (a proxy class passed where System.Type is expected, or a Type returned).</summary>
     Type = 12,
-    /// <summary>A = UTF-8 decimal digits, B = byte count (a Python int outside the 64-bit ranges).</summary>
+    /// <summary>A = UTF-8 decimal digits, B = byte count (a Python int outside the 64-bit ranges; a BigInteger out).</summary>
     BigInt = 13,
     /// <summary>Out only: the enumeration behind an iterator has ended.</summary>
     Stop = 254,

@@ -175,6 +175,8 @@ class Bridge:
             return struct.unpack("<d", struct.pack("<q", v.a))[0]
         if tag == STR:
             return ctypes.string_at(v.a, v.b).decode("utf-8") if v.b else ""
+        if tag == BIGINT:
+            return int(ctypes.string_at(v.a, v.b).decode("ascii"))
         if tag == OBJECT:
             return self.hooks.wrap_object(v.a, v.aux)
         if tag == ENUM:

@@ -49,6 +49,8 @@ def test_bool_is_not_an_int(fx):
 
 def test_big_integers(fx):
     assert fx.Values.big(10 ** 30) == str(10 ** 30 + 1)
+    assert fx.Values.square(-(10 ** 20)) == 10 ** 40
+    assert fx.Values.square(3) == 9
     with pytest.raises(OverflowError):
         fx.Values.take_long(10 ** 30)
 
