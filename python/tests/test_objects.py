@@ -201,6 +201,33 @@ def test_exceptions_copy_and_pickle_without_their_handle(fx, handles):
     assert handles()["objects"] == base
 
 
+def test_many_threads_calling_and_collecting_at_once(fx, handles):
+    import threading
+    import numpy as np
+    base = handles()
+    errors = []
+
+    def work(seed):
+        try:
+            for i in range(300):
+                c = fx.Calculator(str(seed))
+                assert c.add(i, seed) == f"int:{i + seed}"
+                assert fx.Arrays.floats(8)[7] == 7.0
+                assert fx.Arrays.span_sum(np.ones(4, dtype=np.float32)) == 4.0
+                assert list(fx.Bag(i, seed)) == [i, seed]
+                if i % 50 == 0:
+                    gc.collect()
+        except Exception as e:  # reported below: an assert in a thread would be lost
+            errors.append(e)
+    threads = [threading.Thread(target=work, args=(n,)) for n in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == []
+    assert handles() == base
+
+
 def fx_clr():
     import snn.clr
     return snn.clr
