@@ -12,6 +12,7 @@
 #include "core/error.h"
 #include "core/format.h"
 #include "device/backend.h"
+#include "device/cublas_loader.h"
 #include "kernels/cuda_kernels.h"
 
 namespace snn {
@@ -72,7 +73,7 @@ struct Context {
   ~Context() {
     // Errors are ignored: this may run after the CUDA runtime has begun shutting down.
     if (cudaSetDevice(ordinal) != cudaSuccess) return;
-    if (blas != nullptr) (void)cublasDestroy(blas);
+    if (blas != nullptr) (void)cuda::cublas().destroy(blas);
     if (stream != nullptr) (void)cudaStreamDestroy(stream);
     if (device_flag != nullptr) (void)cudaFree(device_flag);
     if (host_flag != nullptr) (void)cudaFreeHost(host_flag);
@@ -85,10 +86,11 @@ std::shared_ptr<Context> open_context(int ordinal) {
   DeviceScope scope(ordinal);
   check(cudaGetDeviceProperties(&ctx->properties, ordinal), "cudaGetDeviceProperties");
   check(cudaStreamCreateWithFlags(&ctx->stream, cudaStreamNonBlocking), "cudaStreamCreateWithFlags");
-  check_blas(cublasCreate(&ctx->blas), "cublasCreate");
-  check_blas(cublasSetStream(ctx->blas, ctx->stream), "cublasSetStream");
+  const cuda::Cublas& blas = cuda::cublas();  // before any GPU memory, so a missing cuBLAS leaks nothing
+  check_blas(blas.create(&ctx->blas), "cublasCreate");
+  check_blas(blas.set_stream(ctx->blas, ctx->stream), "cublasSetStream");
   // Plain FP32 GEMMs: no TF32 tensor-core rounding of the inputs.
-  check_blas(cublasSetMathMode(ctx->blas, CUBLAS_DEFAULT_MATH), "cublasSetMathMode");
+  check_blas(blas.set_math_mode(ctx->blas, CUBLAS_DEFAULT_MATH), "cublasSetMathMode");
   check(cudaMalloc(reinterpret_cast<void**>(&ctx->device_flag), sizeof(unsigned long long)), "cudaMalloc");
   check(cudaMallocHost(reinterpret_cast<void**>(&ctx->host_flag), sizeof(unsigned long long)), "cudaMallocHost");
   return ctx;
@@ -233,7 +235,7 @@ class CudaBackend final : public Backend {
       return;
     }
     const float alpha = 1.0f, beta = a.bias != nullptr ? 1.0f : 0.0f;
-    check_blas(cublasSgemm(ctx_->blas, CUBLAS_OP_T, CUBLAS_OP_N, static_cast<int>(n), static_cast<int>(m),
+    check_blas(cuda::cublas().sgemm(ctx_->blas, CUBLAS_OP_T, CUBLAS_OP_N, static_cast<int>(n), static_cast<int>(m),
                            static_cast<int>(k), &alpha, a.weight, static_cast<int>(k), a.input, static_cast<int>(k),
                            &beta, a.output, static_cast<int>(n)),
                "cublasSgemm");
