@@ -48,6 +48,16 @@ public class TensorTests
     }
 
     [Fact]
+    public void FromArrayOfATensorCopiesIt()
+    {
+        using var source = Tensor.FromArray(new int[,] { { 1, 2 }, { 3, 4 } });
+        using var copy = Tensor.FromArray(source);
+        source.Fill(0);
+        Assert.Equal(new int[,] { { 1, 2 }, { 3, 4 } }, (int[,])copy.ToArray());
+        Assert.Same(Device.Default, copy.Device);
+    }
+
+    [Fact]
     public void SpansCopyBothWays()
     {
         using var tensor = Tensor.Zeros([2, 2]);
@@ -100,7 +110,8 @@ public class TensorTests
         Assert.Throws<SnnArgumentException>(() => Tensor.Zeros([2, -1]));
         Assert.Throws<SnnArgumentException>(() => Tensor.Zeros(new long[9]));
         Assert.Throws<ArgumentException>(() => Tensor.FromArray(new char[] { 'a' }));
-        Assert.Throws<ArgumentNullException>(() => Tensor.FromArray(null!));
+        Assert.Throws<ArgumentNullException>(() => Tensor.FromArray((Array)null!));
+        Assert.Throws<ArgumentNullException>(() => Tensor.FromArray((Tensor)null!));
         using var tensor = Tensor.Zeros([3]);
         var countError = Assert.Throws<ArgumentException>(() => tensor.CopyFrom(new float[4]));
         Assert.Contains("3 elements", countError.Message);

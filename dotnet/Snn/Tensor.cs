@@ -114,6 +114,14 @@ public sealed unsafe class Tensor : IDisposable
         }
     }
 
+    /// <summary>A new tensor on <paramref name="device"/> holding a copy of <paramref name="values"/>. From Python,
+    /// a numpy array given to <c>from_array</c> binds here as a borrowed view: one copy, no intermediate array.</summary>
+    public static Tensor FromArray(Tensor values, Device? device = null)
+    {
+        ArgumentNullException.ThrowIfNull(values);
+        return values.To(device ?? Device.Default);
+    }
+
     /// <summary>A new float32 tensor holding a copy of a <see cref="System.Numerics.Tensors.Tensor{T}"/>.</summary>
     public static Tensor FromTensor(System.Numerics.Tensors.Tensor<float> values, Device? device = null)
     {

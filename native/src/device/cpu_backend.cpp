@@ -1,5 +1,6 @@
 // The CPU backend: host memory, OpenMP kernels and OpenBLAS.
 #include <omp.h>
+#include <sys/mman.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -18,6 +19,7 @@ namespace snn {
 namespace {
 
 constexpr size_t kAlignment = 64;  // cache line; also enough for any SIMD width used
+constexpr size_t kHugePage = size_t{2} << 20;  // x86-64 transparent huge page
 
 std::string cpu_model_name() {
   std::ifstream cpuinfo("/proc/cpuinfo");
@@ -54,12 +56,20 @@ class CpuBackend final : public Backend {
 
   void* allocate(size_t bytes) override {
     if (bytes == 0) return nullptr;
+    // Large blocks are 2 MiB-aligned and marked for transparent huge pages: a 4 KiB page fault
+    // costs ~10 us in our VMs, which made zero-filling a fresh 100 MB tensor take ~280 ms
+    // instead of ~15 ms. madvise is only a hint; without THP the block works the same.
+    const bool huge = bytes >= kHugePage;
+    const size_t alignment = huge ? kHugePage : kAlignment;
     void* p = nullptr;
-    const size_t rounded = (bytes + kAlignment - 1) / kAlignment * kAlignment;
-    if (rounded < bytes || posix_memalign(&p, kAlignment, rounded) != 0 || p == nullptr) {
+    const size_t rounded = (bytes + alignment - 1) / alignment * alignment;
+    if (rounded < bytes || posix_memalign(&p, alignment, rounded) != 0 || p == nullptr) {
       fail(SNN_ERROR_OUT_OF_MEMORY,
            str("could not allocate ", bytes, " bytes of host memory; release unused tensors or use smaller shapes"));
     }
+#ifdef MADV_HUGEPAGE
+    if (huge) (void)madvise(p, rounded, MADV_HUGEPAGE);
+#endif
     std::memset(p, 0, bytes);
     return p;
   }
