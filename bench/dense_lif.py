@@ -44,6 +44,13 @@ def timed(fn, warmup, repeats):
     return times
 
 
+def loaded_blas():
+    """The BLAS/OpenBLAS files this process mapped, to show no peer runs on the reference BLAS."""
+    with open("/proc/self/maps") as maps:
+        paths = {line.split()[-1] for line in maps if "blas" in line.lower() and "/" in line}
+    return sorted(os.path.realpath(p) for p in paths)
+
+
 def torch_loop(fc, x, beta, threshold):
     mem = torch.zeros(x.shape[1], fc.out_features)
     out = []
@@ -93,6 +100,7 @@ def main():
     p.add_argument("--threads", type=int, default=2)
     p.add_argument("--warmup", type=int, default=2)
     p.add_argument("--repeats", type=int, default=10)
+    p.add_argument("--rounds", type=int, default=3, help="alternations of the Python and C# snn runs")
     args = p.parse_args()
 
     torch.set_num_threads(args.threads)
@@ -115,12 +123,15 @@ def main():
         theirs = torch_loop(fc, x_torch, 0.9, 1.0).numpy()
     agree = float((ours == theirs).mean())
 
-    results = {}
-    results["snn matmul"] = timed(lambda: layer.synapses.forward(x_snn, currents), args.warmup, args.repeats)
-    results["snn layer"] = timed(lambda: layer.forward(x_snn).dispose(), args.warmup, args.repeats)
-    cs = csharp_times(args)
-    results["snn layer (C#)"] = cs["layer_ms"]
-    results["snn matmul (C#)"] = cs["matmul_ms"]
+    # Python and C# alternate over several rounds so that load from other processes on this
+    # shared machine falls on both sides alike.
+    results = {"snn matmul": [], "snn layer": [], "snn layer (C#)": [], "snn matmul (C#)": []}
+    for _ in range(args.rounds):
+        results["snn matmul"] += timed(lambda: layer.synapses.forward(x_snn, currents), args.warmup, args.repeats)
+        results["snn layer"] += timed(lambda: layer.forward(x_snn).dispose(), args.warmup, args.repeats)
+        cs = csharp_times(args)
+        results["snn layer (C#)"] += cs["layer_ms"]
+        results["snn matmul (C#)"] += cs["matmul_ms"]
     with torch.no_grad():
         results["torch loop"] = timed(lambda: torch_loop(fc, x_torch, 0.9, 1.0), args.warmup, args.repeats)
         results["torch best"] = timed(lambda: torch_best(fc, x_torch, 0.9, 1.0), args.warmup, args.repeats)
@@ -130,6 +141,7 @@ def main():
     flops = 2.0 * args.steps * args.batch * args.n_in * args.n_out
     print(f"dense LIF {args.n_in}->{args.n_out}, T={args.steps}, B={args.batch}, {args.threads} threads, "
           f"{platform.processor() or platform.machine()}, torch {torch.__version__}, numpy {np.__version__}")
+    print("BLAS libraries loaded: " + ", ".join(loaded_blas()))
     print(f"spikes equal to the PyTorch loop's on {agree * 100:.3f}% of entries (float sums differ in order)")
     print("| run                | median ms | spread ms            | torch loop / run |")
     print("|---|---|---|---|")
