@@ -98,7 +98,7 @@ def main():
     p.add_argument("--n-in", type=int, default=1024)
     p.add_argument("--n-out", type=int, default=1024)
     p.add_argument("--threads", type=int, default=2)
-    p.add_argument("--warmup", type=int, default=2)
+    p.add_argument("--warmup", type=int, default=5)
     p.add_argument("--repeats", type=int, default=10)
     p.add_argument("--rounds", type=int, default=3, help="alternations of the Python and C# snn runs")
     args = p.parse_args()

@@ -10,7 +10,7 @@ using Snn.Layers;
 var options = args.Select((a, i) => (a, i)).Where(p => p.a.StartsWith("--")).ToDictionary(p => p.a[2..], p => args[p.i + 1]);
 int Get(string name, int fallback) => options.TryGetValue(name, out var v) ? int.Parse(v) : fallback;
 int nIn = Get("in", 1024), nOut = Get("out", 1024), steps = Get("steps", 500), batch = Get("batch", 16);
-int warmup = Get("warmup", 2), repeats = Get("repeats", 10), threads = Get("threads", 0);
+int warmup = Get("warmup", 5), repeats = Get("repeats", 10), threads = Get("threads", 0);
 
 using var device = Device.Cpu(threads);
 using var intensities = Tensor.Full([batch, nIn], 0.2, device: device);
