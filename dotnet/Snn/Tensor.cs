@@ -71,20 +71,8 @@ public sealed unsafe class Tensor : IDisposable
     }
 
     /// <summary>A new tensor with every element set to <paramref name="value"/>.</summary>
-    public static Tensor Full(long[] shape, double value, DType dtype = DType.Float32, Device? device = null)
-    {
-        var tensor = Zeros(shape, dtype, device);
-        try
-        {
-            tensor.Fill(value);
-            return tensor;
-        }
-        catch
-        {
-            tensor.Dispose();
-            throw;
-        }
-    }
+    public static Tensor Full(long[] shape, double value, DType dtype = DType.Float32, Device? device = null) =>
+        Zeros(shape, dtype, device).Initialised(t => t.Fill(value));
 
     /// <summary>A new tensor holding a copy of <paramref name="values"/>, shaped like the array
     /// (a <c>float[,,]</c> gives a rank-3 float32 tensor).</summary>
@@ -101,17 +89,7 @@ public sealed unsafe class Tensor : IDisposable
     public static Tensor FromArray(Array values, long[] shape, Device? device = null)
     {
         ArgumentNullException.ThrowIfNull(values);
-        var tensor = Zeros(shape, DTypes.FromClrType(values.GetType().GetElementType()!), device);
-        try
-        {
-            tensor.CopyFrom(values);
-            return tensor;
-        }
-        catch
-        {
-            tensor.Dispose();
-            throw;
-        }
+        return Zeros(shape, DTypes.FromClrType(values.GetType().GetElementType()!), device).Initialised(t => t.CopyFrom(values));
     }
 
     /// <summary>A new tensor on <paramref name="device"/> holding a copy of <paramref name="values"/>. From Python,
@@ -216,17 +194,7 @@ public sealed unsafe class Tensor : IDisposable
     public Tensor To(Device device)
     {
         ArgumentNullException.ThrowIfNull(device);
-        var copy = Zeros(_shape, DType, device);
-        try
-        {
-            copy.CopyFrom(this);
-            return copy;
-        }
-        catch
-        {
-            copy.Dispose();
-            throw;
-        }
+        return Zeros(_shape, DType, device).Initialised(t => t.CopyFrom(this));
     }
 
     /// <summary>A copy of this tensor on the same device.</summary>
@@ -251,6 +219,21 @@ public sealed unsafe class Tensor : IDisposable
         long count = 1;
         foreach (var extent in shape) count = checked(count * extent);
         return count;
+    }
+
+    /// <summary>Runs <paramref name="initialise"/> on this new tensor and returns it, or disposes it if that throws.</summary>
+    private Tensor Initialised(Action<Tensor> initialise)
+    {
+        try
+        {
+            initialise(this);
+            return this;
+        }
+        catch
+        {
+            Dispose();
+            throw;
+        }
     }
 
     /// <summary>A new tensor on this tensor's device, for operation outputs.</summary>
