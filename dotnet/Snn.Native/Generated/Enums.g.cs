@@ -79,3 +79,16 @@ public enum snn_reset_mode
     /// <summary>V is left as it is</summary>
     SNN_RESET_NONE = 2,
 }
+
+/// <summary>C enum <c>snn_event_init_kind</c>.</summary>
+public enum snn_event_init_kind
+{
+    /// <summary>every weight = a</summary>
+    SNN_EVENT_INIT_CONSTANT = 0,
+
+    /// <summary>a + (b - a) * u, u uniform in [0, 1)</summary>
+    SNN_EVENT_INIT_UNIFORM = 1,
+
+    /// <summary>a + b * z, z standard normal (Box-Muller)</summary>
+    SNN_EVENT_INIT_NORMAL = 2,
+}

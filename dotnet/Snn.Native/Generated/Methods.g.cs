@@ -177,4 +177,71 @@ public static unsafe partial class Methods
     /// </summary>
     [DllImport("snn", CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
     public static extern snn_status snn_lif_forward([NativeTypeName("const snn_tensor *")] snn_tensor* current, [NativeTypeName("const snn_lif_params *")] snn_lif_params* @params, snn_tensor* state, snn_tensor* spikes, snn_tensor* membrane);
+
+    /// <summary>
+    /// Fills a float32 CPU tensor with initial weights drawn from the uniform stream (seed, offset)
+    /// of snn_random_uniform: uniform element i = a + (b - a) * u(i) in float32; normal elements
+    /// 2k and 2k + 1 = a + b * r * (cos, sin)(2 pi u(2k + 1)) with r = sqrt(-2 ln(1 - u(2k))),
+    /// evaluated in double and rounded once. Bounds and parameters must be finite.
+    /// </summary>
+    [DllImport("snn", CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+    public static extern snn_status snn_event_init_weights(snn_tensor* weights, [NativeTypeName("const snn_event_initializer *")] snn_event_initializer* init, [NativeTypeName("uint64_t")] ulong seed, [NativeTypeName("uint64_t")] ulong offset);
+
+    /// <summary>
+    /// New network without layers, computing on <c>device</c> (CPU; it keeps a reference). Its thread
+    /// count is the device's (snn_device_set_num_threads). CUDA devices: SNN_ERROR_UNSUPPORTED.
+    /// </summary>
+    [DllImport("snn", CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+    public static extern snn_status snn_event_network_create(snn_device* device, snn_event_network** out_network);
+
+    /// <summary>Drops the caller's reference; NULL is ignored. The layers' weight tensors are released too.</summary>
+    [DllImport("snn", CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+    public static extern void snn_event_network_release(snn_event_network* network);
+
+    /// <summary>
+    /// Appends a fully connected layer. <c>weights</c> is float32 [n_neurons, n_inputs] on a CPU device;
+    /// the network keeps a reference to it and reads its current contents at every inference, so
+    /// writes to its memory between inferences change the weights. n_inputs must equal the
+    /// n_neurons of the previous layer. Writes the new layer's index to *out_index. Clears the
+    /// results of the last inference.
+    /// </summary>
+    [DllImport("snn", CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+    public static extern snn_status snn_event_network_add_fc_layer(snn_event_network* network, [NativeTypeName("const snn_event_fc_params *")] snn_event_fc_params* @params, snn_tensor* weights, [NativeTypeName("int64_t *")] long* out_index);
+
+    /// <summary>Number of layers.</summary>
+    [DllImport("snn", CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+    public static extern snn_status snn_event_network_layer_count([NativeTypeName("const snn_event_network *")] snn_event_network* network, [NativeTypeName("int64_t *")] long* out_count);
+
+    /// <summary>
+    /// Runs <c>batch</c> samples (&gt;= 0) through every layer. Sample s holds the input spikes
+    /// [offsets[s], offsets[s + 1]) of <c>indices</c> (each &lt; the first layer's n_inputs) and <c>times</c>
+    /// (finite, &gt;= 0, sorted non-decreasing within the sample); offsets has batch + 1 entries,
+    /// offsets[0] = 0, non-decreasing. Samples are independent and run in parallel with the
+    /// neurons; the results equal those of one call per sample, for any thread count. On success
+    /// the spikes of every layer replace those of the previous inference; on error they stay.
+    /// </summary>
+    [DllImport("snn", CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+    public static extern snn_status snn_event_network_infer(snn_event_network* network, [NativeTypeName("int64_t")] long batch, [NativeTypeName("const int64_t *")] long* offsets, [NativeTypeName("const uint32_t *")] uint* indices, [NativeTypeName("const float *")] float* times);
+
+    /// <summary>Samples of the last inference (0 before any, and after a layer was added).</summary>
+    [DllImport("snn", CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+    public static extern snn_status snn_event_network_batch_size([NativeTypeName("const snn_event_network *")] snn_event_network* network, [NativeTypeName("int64_t *")] long* out_batch);
+
+    /// <summary>Number of output spikes of <c>layer</c> for <c>sample</c> in the last inference.</summary>
+    [DllImport("snn", CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+    public static extern snn_status snn_event_network_spike_count([NativeTypeName("const snn_event_network *")] snn_event_network* network, [NativeTypeName("int64_t")] long layer, [NativeTypeName("int64_t")] long sample, [NativeTypeName("int64_t *")] long* out_count);
+
+    /// <summary>
+    /// Copies the output spikes of <c>layer</c> for <c>sample</c>, sorted by time, ties by neuron index:
+    /// <c>count</c> must equal snn_event_network_spike_count; indices and times hold count entries.
+    /// </summary>
+    [DllImport("snn", CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+    public static extern snn_status snn_event_network_spikes([NativeTypeName("const snn_event_network *")] snn_event_network* network, [NativeTypeName("int64_t")] long layer, [NativeTypeName("int64_t")] long sample, [NativeTypeName("uint32_t *")] uint* indices, float* times, [NativeTypeName("int64_t")] long count);
+
+    /// <summary>
+    /// Copies the number of output spikes of each neuron of <c>layer</c> for <c>sample</c>: <c>count</c> must
+    /// equal the layer's n_neurons.
+    /// </summary>
+    [DllImport("snn", CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+    public static extern snn_status snn_event_network_neuron_spike_counts([NativeTypeName("const snn_event_network *")] snn_event_network* network, [NativeTypeName("int64_t")] long layer, [NativeTypeName("int64_t")] long sample, [NativeTypeName("uint32_t *")] uint* counts, [NativeTypeName("int64_t")] long count);
 }

@@ -90,3 +90,44 @@ public partial struct snn_lif_params
     [NativeTypeName("int32_t")]
     public int reset_mode;
 }
+
+/// <summary>Opaque C struct <c>snn_event_network</c>, only used through pointers.</summary>
+public partial struct snn_event_network
+{
+}
+
+/// <summary>C struct <c>snn_event_fc_params</c>.</summary>
+public partial struct snn_event_fc_params
+{
+    /// <summary>inputs per neuron, &gt;= 1; the previous layer's n_neurons</summary>
+    [NativeTypeName("int64_t")]
+    public long n_inputs;
+
+    /// <summary>neurons of the layer, &gt;= 1</summary>
+    [NativeTypeName("int64_t")]
+    public long n_neurons;
+
+    /// <summary>synaptic time constant in seconds, finite and &gt; 0; tau = 2 * tau_s</summary>
+    public float tau_s;
+
+    /// <summary>firing threshold, finite and &gt; 0</summary>
+    public float threshold;
+
+    /// <summary>output spikes per neuron reserved up front, &gt;= 1; grows on demand</summary>
+    [NativeTypeName("int64_t")]
+    public long buffer_size;
+}
+
+/// <summary>C struct <c>snn_event_initializer</c>.</summary>
+public partial struct snn_event_initializer
+{
+    /// <summary>snn_event_init_kind</summary>
+    [NativeTypeName("int32_t")]
+    public int kind;
+
+    /// <summary>constant: the value; uniform: lower bound; normal: mean</summary>
+    public float a;
+
+    /// <summary>constant: unused; uniform: upper bound (&gt;= a); normal: standard deviation (&gt;= 0)</summary>
+    public float b;
+}

@@ -55,5 +55,19 @@ public static class StructLayoutExpectations
             new ExpectedField("threshold", 4),
             new ExpectedField("reset_mode", 8),
         }),
+        new ExpectedStruct("snn_event_fc_params", "Snn.Native.snn_event_fc_params", "Snn.Native.snn_event_fc_params, Snn.Native", 32, 8, new ExpectedField[]
+        {
+            new ExpectedField("n_inputs", 0),
+            new ExpectedField("n_neurons", 8),
+            new ExpectedField("tau_s", 16),
+            new ExpectedField("threshold", 20),
+            new ExpectedField("buffer_size", 24),
+        }),
+        new ExpectedStruct("snn_event_initializer", "Snn.Native.snn_event_initializer", "Snn.Native.snn_event_initializer, Snn.Native", 12, 4, new ExpectedField[]
+        {
+            new ExpectedField("kind", 0),
+            new ExpectedField("a", 4),
+            new ExpectedField("b", 8),
+        }),
     };
 }

@@ -11,5 +11,6 @@
 #include "snn/encode.h"
 #include "snn/linear.h"
 #include "snn/lif.h"
+#include "snn/event.h"
 
 #endif /* SNN_SNN_H */

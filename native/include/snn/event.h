@@ -1,0 +1,94 @@
+/* snn C ABI: exact event-driven simulation of fully connected networks of current-based LIF
+ * neurons (EvSpikeSim's model), spike by spike in continuous time, with no time step.
+ *
+ * Every neuron i of a layer with synaptic time constant tau_s and membrane time constant
+ * tau = 2 * tau_s has the membrane potential
+ *   u_i(t) = sum_j w_ij sum_{t_j < t} (exp(-(t - t_j) / tau) - exp(-(t - t_j) / tau_s))
+ *            - threshold * sum_{t_i < t} exp(-(t - t_i) / tau)
+ * and fires at every time u_i reaches the threshold. The simulator keeps a (decaying with
+ * tau_s) and b (decaying with tau), u = b x - a x^2 with x = exp(-dt / tau), adds w to both on an
+ * input spike, solves a x^2 - b x + threshold = 0 for the next output spike between two input
+ * spikes (several per interval are allowed; after the last input the interval is open), and
+ * subtracts threshold from b after each output spike. float32, in EvSpikeSim's order of
+ * operations. Times are in seconds from the start of each sample. docs/event-driven.md has the
+ * details, the buffer policy and the differences from EvSpikeSim. */
+#ifndef SNN_EVENT_H
+#define SNN_EVENT_H
+
+#include "snn/tensor.h"
+
+/* A feed-forward stack of fully connected layers and the spikes of its last inference. */
+typedef struct snn_event_network snn_event_network;
+
+typedef struct snn_event_fc_params {
+  int64_t n_inputs;    /* inputs per neuron, >= 1; the previous layer's n_neurons */
+  int64_t n_neurons;   /* neurons of the layer, >= 1 */
+  float tau_s;         /* synaptic time constant in seconds, finite and > 0; tau = 2 * tau_s */
+  float threshold;     /* firing threshold, finite and > 0 */
+  int64_t buffer_size; /* output spikes per neuron reserved up front, >= 1; grows on demand */
+} snn_event_fc_params;
+
+typedef enum snn_event_init_kind {
+  SNN_EVENT_INIT_CONSTANT = 0, /* every weight = a */
+  SNN_EVENT_INIT_UNIFORM = 1,  /* a + (b - a) * u, u uniform in [0, 1) */
+  SNN_EVENT_INIT_NORMAL = 2    /* a + b * z, z standard normal (Box-Muller) */
+} snn_event_init_kind;
+
+typedef struct snn_event_initializer {
+  int32_t kind; /* snn_event_init_kind */
+  float a;      /* constant: the value; uniform: lower bound; normal: mean */
+  float b;      /* constant: unused; uniform: upper bound (>= a); normal: standard deviation (>= 0) */
+} snn_event_initializer;
+
+/* Fills a float32 CPU tensor with initial weights drawn from the uniform stream (seed, offset)
+ * of snn_random_uniform: uniform element i = a + (b - a) * u(i) in float32; normal elements
+ * 2k and 2k + 1 = a + b * r * (cos, sin)(2 pi u(2k + 1)) with r = sqrt(-2 ln(1 - u(2k))),
+ * evaluated in double and rounded once. Bounds and parameters must be finite. */
+SNN_API snn_status snn_event_init_weights(snn_tensor* weights, const snn_event_initializer* init, uint64_t seed,
+                                          uint64_t offset);
+
+/* New network without layers, computing on `device` (CPU; it keeps a reference). Its thread
+ * count is the device's (snn_device_set_num_threads). CUDA devices: SNN_ERROR_UNSUPPORTED. */
+SNN_API snn_status snn_event_network_create(snn_device* device, snn_event_network** out_network);
+
+/* Drops the caller's reference; NULL is ignored. The layers' weight tensors are released too. */
+SNN_API void snn_event_network_release(snn_event_network* network);
+
+/* Appends a fully connected layer. `weights` is float32 [n_neurons, n_inputs] on a CPU device;
+ * the network keeps a reference to it and reads its current contents at every inference, so
+ * writes to its memory between inferences change the weights. n_inputs must equal the
+ * n_neurons of the previous layer. Writes the new layer's index to *out_index. Clears the
+ * results of the last inference. */
+SNN_API snn_status snn_event_network_add_fc_layer(snn_event_network* network, const snn_event_fc_params* params,
+                                                  snn_tensor* weights, int64_t* out_index);
+
+/* Number of layers. */
+SNN_API snn_status snn_event_network_layer_count(const snn_event_network* network, int64_t* out_count);
+
+/* Runs `batch` samples (>= 0) through every layer. Sample s holds the input spikes
+ * [offsets[s], offsets[s + 1]) of `indices` (each < the first layer's n_inputs) and `times`
+ * (finite, >= 0, sorted non-decreasing within the sample); offsets has batch + 1 entries,
+ * offsets[0] = 0, non-decreasing. Samples are independent and run in parallel with the
+ * neurons; the results equal those of one call per sample, for any thread count. On success
+ * the spikes of every layer replace those of the previous inference; on error they stay. */
+SNN_API snn_status snn_event_network_infer(snn_event_network* network, int64_t batch, const int64_t* offsets,
+                                           const uint32_t* indices, const float* times);
+
+/* Samples of the last inference (0 before any, and after a layer was added). */
+SNN_API snn_status snn_event_network_batch_size(const snn_event_network* network, int64_t* out_batch);
+
+/* Number of output spikes of `layer` for `sample` in the last inference. */
+SNN_API snn_status snn_event_network_spike_count(const snn_event_network* network, int64_t layer, int64_t sample,
+                                                 int64_t* out_count);
+
+/* Copies the output spikes of `layer` for `sample`, sorted by time, ties by neuron index:
+ * `count` must equal snn_event_network_spike_count; indices and times hold count entries. */
+SNN_API snn_status snn_event_network_spikes(const snn_event_network* network, int64_t layer, int64_t sample,
+                                            uint32_t* indices, float* times, int64_t count);
+
+/* Copies the number of output spikes of each neuron of `layer` for `sample`: `count` must
+ * equal the layer's n_neurons. */
+SNN_API snn_status snn_event_network_neuron_spike_counts(const snn_event_network* network, int64_t layer,
+                                                         int64_t sample, uint32_t* counts, int64_t count);
+
+#endif /* SNN_EVENT_H */

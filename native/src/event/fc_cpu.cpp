@@ -1,0 +1,370 @@
+// The exact event-driven fully connected layer on the CPU (snn/event.h).
+//
+// EvSpikeSim walks every input spike for every neuron, one neuron at a time. Here a task owns
+// one sample and a block of kLanes consecutive neurons and walks the sample's input spikes
+// once for the whole block: the decay, the weight accumulation and the test "may this neuron
+// fire before the next input?" are branch-free loops over the lanes that gcc vectorises (the
+// task is compiled for AVX2 and for baseline x86-64; the best clone is picked at load time).
+// Only lanes that may fire take the scalar path that solves for the spike time.
+//
+// Every neuron's arithmetic is EvSpikeSim's, operation for operation, in float32:
+//   decay to an event at time t from the neuron's last event t_last (the previous input, or
+//   its own last spike): x = exp((t_last - t) / tau); a *= x * x; b *= x
+//   input spike: decay; a += w; b += w
+//   fire: D = b*b - 4*a*theta; stop if D < 0; L = 2a / (b + sqrt(D)); stop if L <= 0;
+//         t = t_cur + tau * ln(L); stop unless t_cur < t < t_next; decay to t; b -= theta;
+//         record t; repeat (several spikes between two inputs)
+// The decay factor of an input is the same for every neuron whose last event was the previous
+// input, so it is computed once per input spike, not once per neuron. Lanes that fired since
+// the previous input get their own factor. With no FMA contraction (-ffp-contract=off) and
+// correctly rounded sqrt and division in both the vector and the scalar code, the result of a
+// neuron does not depend on its lane, its block, the thread count or the batch.
+//
+// Weights stay in EvSpikeSim's [n_neurons, n_inputs] layout, which is the memory the public
+// weights view exposes. The vector loop wants the kLanes weights of one input contiguous, i.e.
+// the transposed layout [n_inputs, n_neurons], which the kernel builds in one of two ways:
+//  - when a call's input spikes reuse each weight about once or more (long inputs, batches),
+//    the whole matrix is rearranged once per call into a scratch buffer the layer keeps, as one
+//    contiguous [n_inputs, kLanes] panel per block (a block's weights then span few pages and
+//    stay in L2), and an input spike reads one 64-byte line per block;
+//  - otherwise a task gathers its block's weights for a chunk of input spikes into a small
+//    [chunk, kLanes] panel in L1, touching only the weights the spikes use.
+// Both give the same numbers: only where the weights are read from differs.
+#include <omp.h>
+
+#include <algorithm>
+#include <atomic>
+#include <cmath>
+#include <cstring>
+#include <limits>
+#include <new>
+
+#include "event/fc_kernel.h"
+
+namespace snn::event {
+namespace {
+
+constexpr int kLanes = 16;       // neurons per task: two AVX2 vectors
+constexpr int64_t kChunk = 128;  // input spikes per weight panel: 128 x 16 floats = 8 KiB
+constexpr float kInf = std::numeric_limits<float>::infinity();
+// Transpose the weights for a call when its input spikes number at least n_inputs / kTransposeRatio.
+constexpr int64_t kTransposeRatio = 2;
+
+// What every neuron of a sample shares at input spike g.
+struct Step {
+  float decay;  // exp((t[g-1] - t[g]) / tau), t[-1] = 0: b's decay since the previous input
+  float next;   // time of the next input spike of the sample, +inf after the last
+  float bound;  // every L = exp((t - t[g]) / tau) of a spike accepted before `next` is < bound
+};
+
+// An upper bound, exclusive, of L for spikes accepted in (t, next). Acceptance needs
+// fl(t + fl(tau * logf(L))) < next, hence t + fl(tau * logf(L)) < next (rounding is monotone
+// and next is a float), hence ln(L) < (next - t) / tau * (1 + 2^-21) given logf's and the
+// product's relative errors (below 2^-23 each). The margins used here (a relative 1e-5 and an
+// absolute 1e-6 on the exponent, a relative 1e-6 on the result) exceed every rounding error of
+// this float computation, so the bound only ever lets extra lanes through to the exact test.
+inline float ratio_bound(float t, float next, float tau) {
+  const float exponent = (next - t) / tau * 1.00001f + 1e-6f;
+  if (!(exponent < 88.0f)) return kInf;  // exp(88) is near FLT_MAX (and next may be +inf)
+  return std::exp(exponent) * 1.000001f;
+}
+
+// Output spikes as sortable keys: times are > 0, so their IEEE bits order like the values;
+// ties order by neuron index.
+inline uint64_t spike_key(float time, uint32_t neuron) {
+  uint32_t bits;
+  std::memcpy(&bits, &time, sizeof bits);
+  return (static_cast<uint64_t>(bits) << 32) | neuron;
+}
+
+inline float key_time(uint64_t key) {
+  const uint32_t bits = static_cast<uint32_t>(key >> 32);
+  float time;
+  std::memcpy(&time, &bits, sizeof time);
+  return time;
+}
+
+// An output spike and the input interval it lies in: interval g is (t[g], t[g + 1]) of the
+// sample, the last one open. Spikes are accepted strictly inside their interval, so sorting by
+// interval and then by key within each interval sorts by key.
+struct Emitted {
+  uint64_t key;
+  int64_t interval;
+};
+
+// EvSpikeSim's fire loop for one neuron whose state (a, b) is at time `now` and whose first
+// candidate ratio `ratio` was computed from that state. Appends every spike before `next` and
+// returns the time of the neuron's last event (`now` when it did not fire).
+inline float fire(float& a, float& b, float now, float next, float ratio, float tau, float threshold, uint32_t neuron,
+                  int64_t interval, std::vector<Emitted>& out) {
+  float current = now;
+  float l = ratio;
+  for (;;) {
+    const float t = current + tau * std::log(l);
+    if (!(current < t && t < next)) break;
+    const float x = std::exp((current - t) / tau);
+    a *= x * x;
+    b *= x;
+    current = t;
+    out.push_back(Emitted{spike_key(t, neuron), interval});
+    b -= threshold;
+    const float d = b * b - 4.0f * a * threshold;
+    if (d < 0.0f) break;
+    l = 2.0f * a / (b + std::sqrt(d));
+    if (l <= 0.0f) break;
+  }
+  return current;
+}
+
+// Where a task reads its weights: `panels` [blocks, n_inputs, kLanes] (zero past n_neurons),
+// or, when it is null, the rows [n_neurons, n_inputs] gathered per chunk.
+struct WeightSource {
+  const float* rows;
+  const float* panels;
+  int64_t n_inputs;
+};
+
+// One task: neurons [n0, n0 + lanes) of one sample over its `count` input spikes. Appends the
+// block's spikes to `out` (in interval order) and adds each lane's spike count to counts[lane].
+__attribute__((target_clones("avx2", "default"))) void run_block(const FcLayerArgs& layer, const WeightSource& weights,
+                                                                const uint32_t* indices, const float* times,
+                                                                const Step* steps, int64_t count, int64_t n0, int lanes,
+                                                                std::vector<Emitted>& out, uint32_t* counts) {
+  const float tau = layer.tau, threshold = layer.threshold;
+  alignas(64) float a[kLanes] = {};
+  alignas(64) float b[kLanes] = {};
+  alignas(64) float own[kLanes] = {};  // a lane's last spike time, when it fired after the current input
+  alignas(64) float ratio[kLanes];
+  alignas(64) int32_t candidate[kLanes];
+  alignas(64) float panel[kChunk * kLanes];  // weights of the block for a chunk of input spikes
+  std::memset(panel, 0, sizeof panel);       // lanes past `lanes` keep zero weights and never fire
+  uint32_t fired = 0;                        // bit k: lane k's last event is its own spike
+  const size_t run_begin = out.size();
+
+  for (int64_t c0 = 0; c0 < count; c0 += kChunk) {
+    const int64_t n = std::min(kChunk, count - c0);
+    if (weights.panels == nullptr) {
+      for (int k = 0; k < lanes; ++k) {
+        const float* row = weights.rows + (n0 + k) * weights.n_inputs;
+        for (int64_t s = 0; s < n; ++s) panel[s * kLanes + k] = row[indices[c0 + s]];
+      }
+    } else {
+      // One line per input spike, copied in a tight loop so that many cache misses overlap.
+      const float* block_panel = weights.panels + n0 * weights.n_inputs;
+      for (int64_t s = 0; s < n; ++s) {
+        std::memcpy(panel + s * kLanes, block_panel + indices[c0 + s] * kLanes, kLanes * sizeof(float));
+      }
+    }
+    for (int64_t s = 0; s < n; ++s) {
+      const int64_t g = c0 + s;
+      const float t = times[g];
+      const Step step = steps[g];
+      const float* w = panel + s * kLanes;
+      const float xb = step.decay, xa = xb * xb;
+      if (fired == 0) {
+        for (int k = 0; k < kLanes; ++k) {
+          a[k] = a[k] * xa + w[k];
+          b[k] = b[k] * xb + w[k];
+        }
+      } else {
+        alignas(64) float fa[kLanes], fb[kLanes];
+        for (int k = 0; k < kLanes; ++k) {
+          fa[k] = xa;
+          fb[k] = xb;
+        }
+        for (uint32_t m = fired; m != 0; m &= m - 1) {
+          const int k = __builtin_ctz(m);
+          const float x = std::exp((own[k] - t) / tau);
+          fa[k] = x * x;
+          fb[k] = x;
+        }
+        fired = 0;
+        for (int k = 0; k < kLanes; ++k) {
+          a[k] = a[k] * fa[k] + w[k];
+          b[k] = b[k] * fb[k] + w[k];
+        }
+      }
+      int32_t any = 0;
+      for (int k = 0; k < kLanes; ++k) {
+        const float d = b[k] * b[k] - 4.0f * a[k] * threshold;
+        const float l = 2.0f * a[k] / (b[k] + std::sqrt(d));
+        ratio[k] = l;
+        const int32_t c = static_cast<int32_t>(d >= 0.0f) & static_cast<int32_t>(l > 1.0f) &
+                          static_cast<int32_t>(l < step.bound);
+        candidate[k] = c;
+        any |= c;
+      }
+      if (any == 0) continue;
+      for (int k = 0; k < lanes; ++k) {
+        if (candidate[k] == 0) continue;
+        const float last =
+            fire(a[k], b[k], t, step.next, ratio[k], tau, threshold, static_cast<uint32_t>(n0 + k), g, out);
+        if (last != t) {
+          own[k] = last;
+          fired |= 1u << k;
+        }
+      }
+    }
+  }
+  for (size_t i = run_begin; i < out.size(); ++i) {
+    ++counts[static_cast<uint32_t>(out[i].key) - static_cast<uint32_t>(n0)];
+  }
+}
+
+struct Run {
+  int thread;
+  size_t begin, end;
+};
+
+// Runs `body(i)` for i in [0, n) on `threads` workers; an exception (std::bad_alloc) thrown by
+// a worker is carried out of the parallel region and rethrown here.
+template <class Body>
+void parallel_for(int64_t n, int threads, bool dynamic, Body&& body) {
+  std::atomic<bool> failed{false};
+  if (dynamic) {
+#pragma omp parallel for schedule(dynamic, 1) num_threads(threads) if (threads > 1 && n > 1)
+    for (int64_t i = 0; i < n; ++i) {
+      if (failed.load(std::memory_order_relaxed)) continue;
+      try {
+        body(i);
+      } catch (...) {
+        failed.store(true);
+      }
+    }
+  } else {
+#pragma omp parallel for schedule(static) num_threads(threads) if (threads > 1 && n > 1)
+    for (int64_t i = 0; i < n; ++i) {
+      if (failed.load(std::memory_order_relaxed)) continue;
+      try {
+        body(i);
+      } catch (...) {
+        failed.store(true);
+      }
+    }
+  }
+  if (failed.load()) throw std::bad_alloc();
+}
+
+// dst[(block * n_inputs + i) * kLanes + k] = src[(block * kLanes + k) * n_inputs + i], zero for
+// neurons past n_neurons: one contiguous [n_inputs, kLanes] panel per block of neurons.
+void make_panels(const float* src, int64_t n_neurons, int64_t n_inputs, int threads, std::vector<float>& dst) {
+  constexpr int64_t kInputs = 256;  // inputs per piece of work: 16 KiB written, 16 rows read
+  const int64_t blocks = (n_neurons + kLanes - 1) / kLanes, pieces = (n_inputs + kInputs - 1) / kInputs;
+  dst.resize(static_cast<size_t>(blocks * n_inputs * kLanes));
+  float* out = dst.data();
+  parallel_for(blocks * pieces, threads, false, [&](int64_t work) {
+    const int64_t block = work / pieces, i0 = work % pieces * kInputs, i1 = std::min(i0 + kInputs, n_inputs);
+    float* panel = out + block * n_inputs * kLanes;
+    for (int64_t k = 0; k < kLanes; ++k) {
+      const int64_t n = block * kLanes + k;
+      if (n < n_neurons) {
+        const float* row = src + n * n_inputs;
+        for (int64_t i = i0; i < i1; ++i) panel[i * kLanes + k] = row[i];
+      } else {
+        for (int64_t i = i0; i < i1; ++i) panel[i * kLanes + k] = 0.0f;
+      }
+    }
+  });
+}
+
+}  // namespace
+
+void fc_forward_cpu(const FcLayerArgs& layer, const SpikeBatchView& input, int threads, std::vector<float>& scratch,
+                    LayerOutput& out) {
+  const int64_t batch = input.batch, neurons = layer.n_neurons;
+  const int64_t total = input.offsets[batch];
+  const float tau = layer.tau;
+
+  // Shared per-input quantities: one exp per input spike and sample, for all neurons.
+  std::vector<uint8_t> first(static_cast<size_t>(total) + 1, 0);
+  for (int64_t s = 0; s <= batch; ++s) first[static_cast<size_t>(input.offsets[s])] = 1;
+  std::vector<Step> steps(static_cast<size_t>(total));
+  const float* times = input.times;
+  parallel_for((total + 1023) / 1024, threads, false, [&](int64_t c) {
+    const int64_t end = std::min(total, (c + 1) * 1024);
+    for (int64_t g = c * 1024; g < end; ++g) {
+      const float t = times[g];
+      const float previous = first[g] ? 0.0f : times[g - 1];
+      const float next = first[g + 1] ? kInf : times[g + 1];
+      steps[g] = Step{std::exp((previous - t) / tau), next, ratio_bound(t, next, tau)};
+    }
+  });
+
+  // The transposed copy pays off once the call's spikes use each weight about once or more.
+  const int64_t blocks = (neurons + kLanes - 1) / kLanes;
+  WeightSource source{layer.weights, nullptr, layer.n_inputs};
+  if (total >= layer.n_inputs / kTransposeRatio) {
+    make_panels(layer.weights, layer.n_neurons, layer.n_inputs, threads, scratch);
+    source.panels = scratch.data();
+  }
+
+  // Tasks ordered block-major, so that the samples of one block run close in time and share
+  // its weight rows in cache.
+  const int64_t tasks = blocks * batch;
+  std::vector<std::vector<Emitted>> arenas(static_cast<size_t>(threads));
+  const size_t reserve = static_cast<size_t>((neurons * layer.buffer_size + threads - 1) / threads);
+  for (auto& arena : arenas) arena.reserve(reserve);
+  std::vector<Run> runs(static_cast<size_t>(tasks));
+  std::vector<uint32_t> counts(static_cast<size_t>(batch * neurons), 0);
+  parallel_for(tasks, threads, true, [&](int64_t task) {
+    const int64_t block = task / batch, sample = task % batch;
+    const int thread = omp_get_thread_num();
+    std::vector<Emitted>& arena = arenas[static_cast<size_t>(thread)];
+    const size_t begin = arena.size();
+    const int64_t s0 = input.offsets[sample], count = input.offsets[sample + 1] - s0;
+    const int64_t n0 = block * kLanes;
+    if (count > 0) {
+      run_block(layer, source, input.indices + s0, times + s0, steps.data() + s0, count, n0,
+                static_cast<int>(std::min<int64_t>(kLanes, neurons - n0)), arena, counts.data() + sample * neurons + n0);
+    }
+    runs[static_cast<size_t>(task)] = Run{thread, begin, arena.size()};
+  });
+
+  // Per sample: bucket the blocks' spikes by input interval, then sort each (small) bucket.
+  std::vector<int64_t> offsets(static_cast<size_t>(batch) + 1, 0);
+  for (int64_t sample = 0; sample < batch; ++sample) {
+    int64_t n = 0;
+    for (int64_t block = 0; block < blocks; ++block) {
+      const Run& r = runs[static_cast<size_t>(block * batch + sample)];
+      n += static_cast<int64_t>(r.end - r.begin);
+    }
+    offsets[static_cast<size_t>(sample) + 1] = offsets[static_cast<size_t>(sample)] + n;
+  }
+  std::vector<uint32_t> out_indices(static_cast<size_t>(offsets.back()));
+  std::vector<float> out_times(static_cast<size_t>(offsets.back()));
+  parallel_for(batch, threads, true, [&](int64_t sample) {
+    const size_t n = static_cast<size_t>(offsets[static_cast<size_t>(sample) + 1] - offsets[static_cast<size_t>(sample)]);
+    if (n == 0) return;
+    const int64_t intervals = input.offsets[sample + 1] - input.offsets[sample];
+    std::vector<int64_t> start(static_cast<size_t>(intervals) + 1, 0);
+    for (int64_t block = 0; block < blocks; ++block) {
+      const Run& r = runs[static_cast<size_t>(block * batch + sample)];
+      const Emitted* e = arenas[static_cast<size_t>(r.thread)].data();
+      for (size_t i = r.begin; i < r.end; ++i) ++start[static_cast<size_t>(e[i].interval) + 1];
+    }
+    for (size_t i = 1; i < start.size(); ++i) start[i] += start[i - 1];
+    std::vector<uint64_t> keys(n);
+    std::vector<int64_t> fill(start.begin(), start.end() - 1);
+    for (int64_t block = 0; block < blocks; ++block) {
+      const Run& r = runs[static_cast<size_t>(block * batch + sample)];
+      const Emitted* e = arenas[static_cast<size_t>(r.thread)].data();
+      for (size_t i = r.begin; i < r.end; ++i) keys[static_cast<size_t>(fill[static_cast<size_t>(e[i].interval)]++)] = e[i].key;
+    }
+    for (size_t g = 0; g + 1 < start.size(); ++g) {
+      if (start[g + 1] - start[g] > 1) std::sort(keys.begin() + start[g], keys.begin() + start[g + 1]);
+    }
+    uint32_t* idx = out_indices.data() + offsets[static_cast<size_t>(sample)];
+    float* tim = out_times.data() + offsets[static_cast<size_t>(sample)];
+    for (size_t i = 0; i < n; ++i) {
+      idx[i] = static_cast<uint32_t>(keys[i]);
+      tim[i] = key_time(keys[i]);
+    }
+  });
+
+  out.offsets.swap(offsets);
+  out.indices.swap(out_indices);
+  out.times.swap(out_times);
+  out.neuron_counts.swap(counts);
+}
+
+}  // namespace snn::event

@@ -1,0 +1,50 @@
+// The exact event-driven fully connected layer (snn/event.h): argument blocks and the CPU
+// kernel. All arguments were validated by the API layer before a kernel sees them.
+#pragma once
+
+#include <cstdint>
+#include <vector>
+
+namespace snn::event {
+
+// One fully connected layer as the kernel reads it.
+struct FcLayerArgs {
+  const float* weights;  // [n_neurons, n_inputs], row-major (EvSpikeSim's layout, the public one)
+  int64_t n_inputs;
+  int64_t n_neurons;
+  float tau;        // membrane time constant, 2 * tau_s rounded to float32 as EvSpikeSim does
+  float threshold;  // > 0
+  int64_t buffer_size;
+};
+
+// Input spikes of a batch in CSR form: sample s holds entries [offsets[s], offsets[s + 1]),
+// sorted by time; times finite and >= 0; indices < n_inputs.
+struct SpikeBatchView {
+  int64_t batch;
+  const int64_t* offsets;  // batch + 1 entries, offsets[0] = 0
+  const uint32_t* indices;
+  const float* times;
+};
+
+// Output of one layer for a batch: the spikes of each sample sorted by (time, neuron), and
+// how many spikes each neuron fired in each sample.
+struct LayerOutput {
+  std::vector<int64_t> offsets;  // batch + 1
+  std::vector<uint32_t> indices;
+  std::vector<float> times;
+  std::vector<uint32_t> neuron_counts;  // [batch, n_neurons]
+
+  SpikeBatchView view() const {
+    return SpikeBatchView{static_cast<int64_t>(offsets.size()) - 1, offsets.data(), indices.data(), times.data()};
+  }
+};
+
+// Runs one layer over every sample of `input` with `threads` OpenMP workers, parallel over
+// (block of neurons, sample). Every neuron's arithmetic is independent of the split, so the
+// result is bit-identical for any thread count and any batching. `scratch` holds the layer's
+// transposed weights when the call reuses them enough (kept by the caller to avoid
+// reallocating). Throws std::bad_alloc.
+void fc_forward_cpu(const FcLayerArgs& layer, const SpikeBatchView& input, int threads, std::vector<float>& scratch,
+                    LayerOutput& out);
+
+}  // namespace snn::event
