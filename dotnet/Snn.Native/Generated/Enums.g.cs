@@ -80,6 +80,35 @@ public enum snn_reset_mode
     SNN_RESET_NONE = 2,
 }
 
+/// <summary>C enum <c>snn_neuron_model</c>.</summary>
+public enum snn_neuron_model
+{
+    /// <summary>integrate and fire: no leak</summary>
+    SNN_NEURON_IF = 0,
+
+    /// <summary>leaky integrate and fire: membrane decay beta</summary>
+    SNN_NEURON_LIF = 1,
+
+    /// <summary>leaky integrator, never spikes: the output is the membrane</summary>
+    SNN_NEURON_LI = 2,
+
+    /// <summary>LIF with an adaptive threshold theta + A, A decaying with gamma</summary>
+    SNN_NEURON_ALIF = 3,
+
+    /// <summary>current-based LIF: synaptic current I (decay alpha) drives V (decay beta)</summary>
+    SNN_NEURON_CUBA_LIF = 4,
+}
+
+/// <summary>C enum <c>snn_spike_timing</c>.</summary>
+public enum snn_spike_timing
+{
+    /// <summary>Spyx: s = H(V - theta) from the state entering the step, then integrate</summary>
+    SNN_SPIKE_BEFORE_INPUT = 0,
+
+    /// <summary>snnTorch, PySNN, Rockpool, snn_lif_forward: integrate, then s = H(V' - theta)</summary>
+    SNN_SPIKE_AFTER_INPUT = 1,
+}
+
 /// <summary>C enum <c>snn_event_init_kind</c>.</summary>
 public enum snn_event_init_kind
 {

@@ -179,6 +179,32 @@ public static unsafe partial class Methods
     public static extern snn_status snn_lif_forward([NativeTypeName("const snn_tensor *")] snn_tensor* current, [NativeTypeName("const snn_lif_params *")] snn_lif_params* @params, snn_tensor* state, snn_tensor* spikes, snn_tensor* membrane);
 
     /// <summary>
+    /// Runs the population over T &gt;= 1 steps. For every (t, b, n), with x = input[t, b, n] plus,
+    /// for recurrent models, r = sum over pre of s[b, pre] * recurrent_weight[pre, n] (pre in
+    /// ascending order, neurons that did not spike skipped: exact and deterministic), where s is
+    /// this step's spikes under SNN_SPIKE_BEFORE_INPUT and the previous step's otherwise
+    /// (state-&gt;spikes, or 0, at t = 0). With theta_e = threshold (+ A for ALIF) and
+    /// n = spike count (0/1, or the multi-spike count), SNN_SPIKE_BEFORE_INPUT (Spyx) is
+    ///   IF:  n = H(V - theta_e); V' = V + x [+ r] - n theta_e
+    ///   LIF, ALIF: n = H(V - theta_e); V' = beta V + x [+ r] - n theta_e
+    ///   CuBaLIF: n = H(V - theta); V -= n theta; I' = alpha I + x [+ r]; V' = beta V + I'
+    /// and SNN_SPIKE_AFTER_INPUT is
+    ///   IF:  V' = V + x [+ r]; LIF, ALIF: V' = beta V + x [+ r]; CuBaLIF: I' = alpha I + x [+ r], V' = beta V + I'
+    ///   then n = H(V' - theta_e) and V' -= n theta_e
+    /// with reset ZERO putting 0 where the subtraction would be (before the input under
+    /// SNN_SPIKE_BEFORE_INPUT), NONE leaving V. ALIF: A' = gamma A + (1 - gamma) n. LI: V' = beta V + x,
+    /// output V'. output[t, b, n] = n (LI: V'). While the refractory counter is &gt; 0 the neuron does
+    /// not spike and V is held (no decay, no input; I and A keep evolving); the counter then counts
+    /// down by 1, and a spike sets it to refractory_steps. Each float operation is rounded on its own
+    /// (no FMA), so the CPU and CUDA backends agree bit for bit at any thread count.
+    /// input: float32 [T, B, N]. recurrent_weight: float32 [N, N] indexed [pre, post], or NULL (not
+    /// for LI). state, record: optional (NULL). output: float32 [T, B, N]. Outputs must not share
+    /// memory with each other or with the inputs (except record-&gt;membrane == input).
+    /// </summary>
+    [DllImport("snn", CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+    public static extern snn_status snn_neuron_forward([NativeTypeName("const snn_tensor *")] snn_tensor* input, [NativeTypeName("const snn_neuron_params *")] snn_neuron_params* @params, [NativeTypeName("const snn_tensor *")] snn_tensor* recurrent_weight, [NativeTypeName("const snn_neuron_state *")] snn_neuron_state* state, snn_tensor* output, [NativeTypeName("const snn_neuron_record *")] snn_neuron_record* record);
+
+    /// <summary>
     /// Fills a float32 CPU tensor with initial weights drawn from the uniform stream (seed, offset)
     /// of snn_random_uniform: uniform element i = a + (b - a) * u(i) in float32; normal elements
     /// 2k and 2k + 1 = a + b * r * (cos, sin)(2 pi u(2k + 1)) with r = sqrt(-2 ln(1 - u(2k))),

@@ -91,6 +91,110 @@ public partial struct snn_lif_params
     public int reset_mode;
 }
 
+/// <summary>
+/// Scalars, options and the optional per-neuron decays of one neuron population of N neurons.
+/// A zero-filled struct is IF, spike before input, reset by subtraction, strict threshold, no
+/// refractory period, binary spikes, decays checked against [0, 1]; only <c>threshold</c> must be set.
+/// </summary>
+public unsafe partial struct snn_neuron_params
+{
+    /// <summary>snn_neuron_model</summary>
+    [NativeTypeName("int32_t")]
+    public int model;
+
+    /// <summary>snn_spike_timing</summary>
+    [NativeTypeName("int32_t")]
+    public int spike_timing;
+
+    /// <summary>snn_reset_mode: SUBTRACT (the effective threshold), ZERO or NONE</summary>
+    [NativeTypeName("int32_t")]
+    public int reset_mode;
+
+    /// <summary>0: spike when V &gt; theta (Spyx, snnTorch); 1: V &gt;= theta (PySNN)</summary>
+    [NativeTypeName("int32_t")]
+    public int inclusive_threshold;
+
+    /// <summary>&gt;= 0: steps after a spike during which V is held and nothing fires</summary>
+    [NativeTypeName("int32_t")]
+    public int refractory_steps;
+
+    /// <summary>0 or 1: binary spikes; k &gt; 1: n = min(k, floor(V / theta)) (Rockpool)</summary>
+    [NativeTypeName("int32_t")]
+    public int max_spikes_per_step;
+
+    /// <summary>1: decays are clamped into [0, 1] (Spyx); 0: values outside are rejected</summary>
+    [NativeTypeName("int32_t")]
+    public int clip_decays;
+
+    /// <summary>theta, finite and &gt; 0 (unused by LI)</summary>
+    public float threshold;
+
+    /// <summary>synaptic current decay (CuBaLIF), when alpha_per_neuron is NULL</summary>
+    public float alpha;
+
+    /// <summary>membrane decay (LIF, LI, ALIF, CuBaLIF), when beta_per_neuron is NULL</summary>
+    public float beta;
+
+    /// <summary>threshold adaptation decay (ALIF), when gamma_per_neuron is NULL</summary>
+    public float gamma;
+
+    /// <summary>float32 [N] or NULL; only for CuBaLIF</summary>
+    [NativeTypeName("const snn_tensor *")]
+    public snn_tensor* alpha_per_neuron;
+
+    /// <summary>float32 [N] or NULL; not for IF</summary>
+    [NativeTypeName("const snn_tensor *")]
+    public snn_tensor* beta_per_neuron;
+
+    /// <summary>float32 [N] or NULL; only for ALIF</summary>
+    [NativeTypeName("const snn_tensor *")]
+    public snn_tensor* gamma_per_neuron;
+}
+
+/// <summary>
+/// The state carried from one step (and one call) to the next, each float32 [B, N]. A field
+/// the configuration uses may be a tensor (its initial value on entry, its final value on
+/// return) or NULL (starts at 0, the final value is dropped); fields it does not use are
+/// ignored and left untouched.
+/// </summary>
+public unsafe partial struct snn_neuron_state
+{
+    /// <summary>V: every model</summary>
+    public snn_tensor* membrane;
+
+    /// <summary>I: CuBaLIF</summary>
+    public snn_tensor* current;
+
+    /// <summary>A: ALIF (effective threshold theta + A)</summary>
+    public snn_tensor* adaptation;
+
+    /// <summary>steps the neuron stays refractory (&gt; 0: held): when refractory_steps &gt; 0</summary>
+    public snn_tensor* refractory;
+
+    /// <summary>the last step's output: recurrent models with SNN_SPIKE_AFTER_INPUT</summary>
+    public snn_tensor* spikes;
+}
+
+/// <summary>
+/// Optional recordings, each float32 [T, B, N] or NULL. Asking for one the model does not
+/// produce is an error. <c>membrane</c> may be exactly <c>input</c> (same memory): it is then updated
+/// in place, each input value being read before its step's membrane overwrites it.
+/// </summary>
+public unsafe partial struct snn_neuron_record
+{
+    /// <summary>the V each step's spikes were decided from (before reset); LI: V'</summary>
+    public snn_tensor* membrane;
+
+    /// <summary>I after each step (CuBaLIF)</summary>
+    public snn_tensor* current;
+
+    /// <summary>the A of each step's effective threshold (ALIF)</summary>
+    public snn_tensor* adaptation;
+
+    /// <summary>the refractory counter at the start of each step (refractory_steps &gt; 0)</summary>
+    public snn_tensor* refractory;
+}
+
 /// <summary>Opaque C struct <c>snn_event_network</c>, only used through pointers.</summary>
 public partial struct snn_event_network
 {

@@ -55,6 +55,38 @@ public static class StructLayoutExpectations
             new ExpectedField("threshold", 4),
             new ExpectedField("reset_mode", 8),
         }),
+        new ExpectedStruct("snn_neuron_params", "Snn.Native.snn_neuron_params", "Snn.Native.snn_neuron_params, Snn.Native", 72, 8, new ExpectedField[]
+        {
+            new ExpectedField("model", 0),
+            new ExpectedField("spike_timing", 4),
+            new ExpectedField("reset_mode", 8),
+            new ExpectedField("inclusive_threshold", 12),
+            new ExpectedField("refractory_steps", 16),
+            new ExpectedField("max_spikes_per_step", 20),
+            new ExpectedField("clip_decays", 24),
+            new ExpectedField("threshold", 28),
+            new ExpectedField("alpha", 32),
+            new ExpectedField("beta", 36),
+            new ExpectedField("gamma", 40),
+            new ExpectedField("alpha_per_neuron", 48),
+            new ExpectedField("beta_per_neuron", 56),
+            new ExpectedField("gamma_per_neuron", 64),
+        }),
+        new ExpectedStruct("snn_neuron_state", "Snn.Native.snn_neuron_state", "Snn.Native.snn_neuron_state, Snn.Native", 40, 8, new ExpectedField[]
+        {
+            new ExpectedField("membrane", 0),
+            new ExpectedField("current", 8),
+            new ExpectedField("adaptation", 16),
+            new ExpectedField("refractory", 24),
+            new ExpectedField("spikes", 32),
+        }),
+        new ExpectedStruct("snn_neuron_record", "Snn.Native.snn_neuron_record", "Snn.Native.snn_neuron_record, Snn.Native", 32, 8, new ExpectedField[]
+        {
+            new ExpectedField("membrane", 0),
+            new ExpectedField("current", 8),
+            new ExpectedField("adaptation", 16),
+            new ExpectedField("refractory", 24),
+        }),
         new ExpectedStruct("snn_event_fc_params", "Snn.Native.snn_event_fc_params", "Snn.Native.snn_event_fc_params, Snn.Native", 32, 8, new ExpectedField[]
         {
             new ExpectedField("n_inputs", 0),

@@ -11,6 +11,7 @@
 #include "snn/encode.h"
 #include "snn/linear.h"
 #include "snn/lif.h"
+#include "snn/neuron.h"
 #include "snn/event.h"
 
 #endif /* SNN_SNN_H */

@@ -10,6 +10,7 @@
 #include <mutex>
 
 #include "kernels/args.h"
+#include "neurons/neuron_args.h"
 #include "snn/device.h"
 
 namespace snn {
@@ -47,6 +48,11 @@ class Backend {
   virtual void poisson(const PoissonArgs& args) = 0;
   virtual void linear(const LinearArgs& args) = 0;
   virtual void lif(const LifArgs& args) = 0;
+  // The neuron family (snn/neuron.h).
+  virtual void neuron(const NeuronArgs& args) = 0;
+  // Index of the first element of x[0, n) that is NaN or outside [lo, hi], or -1 if none; its
+  // value in *bad_value.
+  virtual int64_t find_outside_range(const float* x, int64_t n, float lo, float hi, float* bad_value) = 0;
 };
 
 // Factories. The CUDA ones are implemented by cuda_backend.cpp, or by cuda_unavailable.cpp

@@ -14,6 +14,7 @@
 #include "core/format.h"
 #include "device/backend.h"
 #include "kernels/cpu_kernels.h"
+#include "neurons/neuron_cpu.h"
 
 namespace snn {
 namespace {
@@ -94,6 +95,12 @@ class CpuBackend final : public Backend {
   void poisson(const PoissonArgs& args) override { cpu::poisson(args, threads()); }
   void linear(const LinearArgs& args) override { cpu::linear(args, threads()); }
   void lif(const LifArgs& args) override { cpu::lif(args, threads()); }
+  void neuron(const NeuronArgs& args) override { cpu::neuron(args, threads()); }
+  int64_t find_outside_range(const float* x, int64_t n, float lo, float hi, float* bad_value) override {
+    const int64_t i = cpu::find_outside_range(x, n, lo, hi);
+    if (i >= 0) *bad_value = x[i];
+    return i;
+  }
 
  private:
   // 0 = one worker per available core (omp_get_num_procs honours the affinity mask).

@@ -14,6 +14,7 @@
 #include "device/backend.h"
 #include "device/cublas_loader.h"
 #include "kernels/cuda_kernels.h"
+#include "neurons/neuron_cuda.h"
 
 namespace snn {
 namespace {
@@ -216,6 +217,26 @@ class CudaBackend final : public Backend {
   void lif(const LifArgs& args) override {
     DeviceScope scope(ctx_->ordinal);
     check(cuda::lif(args, ctx_->stream), "lif kernel launch");
+  }
+
+  void neuron(const NeuronArgs& args) override {
+    DeviceScope scope(ctx_->ordinal);
+    check(cuda::neuron(args, ctx_->stream), "neuron kernel launch");
+  }
+
+  int64_t find_outside_range(const float* x, int64_t n, float lo, float hi, float* bad_value) override {
+    DeviceScope scope(ctx_->ordinal);
+    check(cuda::find_outside_range(x, n, lo, hi, ctx_->device_flag, ctx_->stream), "range check launch");
+    check(cudaMemcpyAsync(ctx_->host_flag, ctx_->device_flag, sizeof(unsigned long long), cudaMemcpyDeviceToHost,
+                          ctx_->stream),
+          "cudaMemcpyAsync (range check)");
+    check(cudaStreamSynchronize(ctx_->stream), "cudaStreamSynchronize");
+    const auto first = static_cast<int64_t>(*ctx_->host_flag);
+    if (first >= n) return -1;
+    check(cudaMemcpyAsync(bad_value, x + first, sizeof(float), cudaMemcpyDeviceToHost, ctx_->stream),
+          "cudaMemcpyAsync (range check value)");
+    check(cudaStreamSynchronize(ctx_->stream), "cudaStreamSynchronize");
+    return first;
   }
 
   // Row-major C[M,N] = A[M,K] W[N,K]^T is, read column-major, C^T = W A^T: cuBLAS computes

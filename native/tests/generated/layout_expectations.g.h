@@ -84,6 +84,54 @@ static_assert(offsetof(struct snn_lif_params, beta) == 0, "offsetof(struct snn_l
 static_assert(offsetof(struct snn_lif_params, threshold) == 4, "offsetof(struct snn_lif_params, threshold) differs from the C# bindings");
 static_assert(offsetof(struct snn_lif_params, reset_mode) == 8, "offsetof(struct snn_lif_params, reset_mode) differs from the C# bindings");
 
+/* enum snn_neuron_model */
+static_assert(sizeof(enum snn_neuron_model) == 4, "enum snn_neuron_model is not int-sized like its C# enum");
+static_assert(SNN_NEURON_IF == 0, "SNN_NEURON_IF differs from the C# bindings");
+static_assert(SNN_NEURON_LIF == 1, "SNN_NEURON_LIF differs from the C# bindings");
+static_assert(SNN_NEURON_LI == 2, "SNN_NEURON_LI differs from the C# bindings");
+static_assert(SNN_NEURON_ALIF == 3, "SNN_NEURON_ALIF differs from the C# bindings");
+static_assert(SNN_NEURON_CUBA_LIF == 4, "SNN_NEURON_CUBA_LIF differs from the C# bindings");
+
+/* enum snn_spike_timing */
+static_assert(sizeof(enum snn_spike_timing) == 4, "enum snn_spike_timing is not int-sized like its C# enum");
+static_assert(SNN_SPIKE_BEFORE_INPUT == 0, "SNN_SPIKE_BEFORE_INPUT differs from the C# bindings");
+static_assert(SNN_SPIKE_AFTER_INPUT == 1, "SNN_SPIKE_AFTER_INPUT differs from the C# bindings");
+
+/* struct snn_neuron_params */
+static_assert(sizeof(struct snn_neuron_params) == 72, "sizeof(struct snn_neuron_params) differs from the C# bindings");
+static_assert(BINDGEN_ALIGNOF(struct snn_neuron_params) == 8, "alignof(struct snn_neuron_params) differs from the C# bindings");
+static_assert(offsetof(struct snn_neuron_params, model) == 0, "offsetof(struct snn_neuron_params, model) differs from the C# bindings");
+static_assert(offsetof(struct snn_neuron_params, spike_timing) == 4, "offsetof(struct snn_neuron_params, spike_timing) differs from the C# bindings");
+static_assert(offsetof(struct snn_neuron_params, reset_mode) == 8, "offsetof(struct snn_neuron_params, reset_mode) differs from the C# bindings");
+static_assert(offsetof(struct snn_neuron_params, inclusive_threshold) == 12, "offsetof(struct snn_neuron_params, inclusive_threshold) differs from the C# bindings");
+static_assert(offsetof(struct snn_neuron_params, refractory_steps) == 16, "offsetof(struct snn_neuron_params, refractory_steps) differs from the C# bindings");
+static_assert(offsetof(struct snn_neuron_params, max_spikes_per_step) == 20, "offsetof(struct snn_neuron_params, max_spikes_per_step) differs from the C# bindings");
+static_assert(offsetof(struct snn_neuron_params, clip_decays) == 24, "offsetof(struct snn_neuron_params, clip_decays) differs from the C# bindings");
+static_assert(offsetof(struct snn_neuron_params, threshold) == 28, "offsetof(struct snn_neuron_params, threshold) differs from the C# bindings");
+static_assert(offsetof(struct snn_neuron_params, alpha) == 32, "offsetof(struct snn_neuron_params, alpha) differs from the C# bindings");
+static_assert(offsetof(struct snn_neuron_params, beta) == 36, "offsetof(struct snn_neuron_params, beta) differs from the C# bindings");
+static_assert(offsetof(struct snn_neuron_params, gamma) == 40, "offsetof(struct snn_neuron_params, gamma) differs from the C# bindings");
+static_assert(offsetof(struct snn_neuron_params, alpha_per_neuron) == 48, "offsetof(struct snn_neuron_params, alpha_per_neuron) differs from the C# bindings");
+static_assert(offsetof(struct snn_neuron_params, beta_per_neuron) == 56, "offsetof(struct snn_neuron_params, beta_per_neuron) differs from the C# bindings");
+static_assert(offsetof(struct snn_neuron_params, gamma_per_neuron) == 64, "offsetof(struct snn_neuron_params, gamma_per_neuron) differs from the C# bindings");
+
+/* struct snn_neuron_state */
+static_assert(sizeof(struct snn_neuron_state) == 40, "sizeof(struct snn_neuron_state) differs from the C# bindings");
+static_assert(BINDGEN_ALIGNOF(struct snn_neuron_state) == 8, "alignof(struct snn_neuron_state) differs from the C# bindings");
+static_assert(offsetof(struct snn_neuron_state, membrane) == 0, "offsetof(struct snn_neuron_state, membrane) differs from the C# bindings");
+static_assert(offsetof(struct snn_neuron_state, current) == 8, "offsetof(struct snn_neuron_state, current) differs from the C# bindings");
+static_assert(offsetof(struct snn_neuron_state, adaptation) == 16, "offsetof(struct snn_neuron_state, adaptation) differs from the C# bindings");
+static_assert(offsetof(struct snn_neuron_state, refractory) == 24, "offsetof(struct snn_neuron_state, refractory) differs from the C# bindings");
+static_assert(offsetof(struct snn_neuron_state, spikes) == 32, "offsetof(struct snn_neuron_state, spikes) differs from the C# bindings");
+
+/* struct snn_neuron_record */
+static_assert(sizeof(struct snn_neuron_record) == 32, "sizeof(struct snn_neuron_record) differs from the C# bindings");
+static_assert(BINDGEN_ALIGNOF(struct snn_neuron_record) == 8, "alignof(struct snn_neuron_record) differs from the C# bindings");
+static_assert(offsetof(struct snn_neuron_record, membrane) == 0, "offsetof(struct snn_neuron_record, membrane) differs from the C# bindings");
+static_assert(offsetof(struct snn_neuron_record, current) == 8, "offsetof(struct snn_neuron_record, current) differs from the C# bindings");
+static_assert(offsetof(struct snn_neuron_record, adaptation) == 16, "offsetof(struct snn_neuron_record, adaptation) differs from the C# bindings");
+static_assert(offsetof(struct snn_neuron_record, refractory) == 24, "offsetof(struct snn_neuron_record, refractory) differs from the C# bindings");
+
 /* struct snn_event_fc_params */
 static_assert(sizeof(struct snn_event_fc_params) == 32, "sizeof(struct snn_event_fc_params) differs from the C# bindings");
 static_assert(BINDGEN_ALIGNOF(struct snn_event_fc_params) == 8, "alignof(struct snn_event_fc_params) differs from the C# bindings");

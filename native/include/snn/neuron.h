@@ -1,0 +1,95 @@
+/* snn C ABI: one parametrised family of spiking neuron models run over many time steps.
+ *
+ * IF, LIF, LI (non-spiking readout), ALIF (adaptive threshold) and CuBaLIF (current-based
+ * synapse), each optionally recurrent (RIF, RLIF, RCuBaLIF, ...), with the conventions of
+ * Spyx (spike from the state before this step's input) and of snnTorch, PySNN and Rockpool
+ * (spike from the updated membrane) as options of the same kernels. Like snn_lif_forward the
+ * recurrence is parallel over neurons and sequential over time, and it can record every
+ * pre-reset value a surrogate-gradient backward pass needs. Equations: docs/neurons.md. */
+#ifndef SNN_NEURON_H
+#define SNN_NEURON_H
+
+#include "snn/lif.h"
+#include "snn/tensor.h"
+
+typedef enum snn_neuron_model {
+  SNN_NEURON_IF = 0,       /* integrate and fire: no leak */
+  SNN_NEURON_LIF = 1,      /* leaky integrate and fire: membrane decay beta */
+  SNN_NEURON_LI = 2,       /* leaky integrator, never spikes: the output is the membrane */
+  SNN_NEURON_ALIF = 3,     /* LIF with an adaptive threshold theta + A, A decaying with gamma */
+  SNN_NEURON_CUBA_LIF = 4  /* current-based LIF: synaptic current I (decay alpha) drives V (decay beta) */
+} snn_neuron_model;
+
+typedef enum snn_spike_timing {
+  SNN_SPIKE_BEFORE_INPUT = 0, /* Spyx: s = H(V - theta) from the state entering the step, then integrate */
+  SNN_SPIKE_AFTER_INPUT = 1   /* snnTorch, PySNN, Rockpool, snn_lif_forward: integrate, then s = H(V' - theta) */
+} snn_spike_timing;
+
+/* Scalars, options and the optional per-neuron decays of one neuron population of N neurons.
+ * A zero-filled struct is IF, spike before input, reset by subtraction, strict threshold, no
+ * refractory period, binary spikes, decays checked against [0, 1]; only `threshold` must be set. */
+typedef struct snn_neuron_params {
+  int32_t model;               /* snn_neuron_model */
+  int32_t spike_timing;        /* snn_spike_timing */
+  int32_t reset_mode;          /* snn_reset_mode: SUBTRACT (the effective threshold), ZERO or NONE */
+  int32_t inclusive_threshold; /* 0: spike when V > theta (Spyx, snnTorch); 1: V >= theta (PySNN) */
+  int32_t refractory_steps;    /* >= 0: steps after a spike during which V is held and nothing fires */
+  int32_t max_spikes_per_step; /* 0 or 1: binary spikes; k > 1: n = min(k, floor(V / theta)) (Rockpool) */
+  int32_t clip_decays;         /* 1: decays are clamped into [0, 1] (Spyx); 0: values outside are rejected */
+  float threshold;             /* theta, finite and > 0 (unused by LI) */
+  float alpha;                 /* synaptic current decay (CuBaLIF), when alpha_per_neuron is NULL */
+  float beta;                  /* membrane decay (LIF, LI, ALIF, CuBaLIF), when beta_per_neuron is NULL */
+  float gamma;                 /* threshold adaptation decay (ALIF), when gamma_per_neuron is NULL */
+  const snn_tensor* alpha_per_neuron; /* float32 [N] or NULL; only for CuBaLIF */
+  const snn_tensor* beta_per_neuron;  /* float32 [N] or NULL; not for IF */
+  const snn_tensor* gamma_per_neuron; /* float32 [N] or NULL; only for ALIF */
+} snn_neuron_params;
+
+/* The state carried from one step (and one call) to the next, each float32 [B, N]. A field
+ * the configuration uses may be a tensor (its initial value on entry, its final value on
+ * return) or NULL (starts at 0, the final value is dropped); fields it does not use are
+ * ignored and left untouched. */
+typedef struct snn_neuron_state {
+  snn_tensor* membrane;   /* V: every model */
+  snn_tensor* current;    /* I: CuBaLIF */
+  snn_tensor* adaptation; /* A: ALIF (effective threshold theta + A) */
+  snn_tensor* refractory; /* steps the neuron stays refractory (> 0: held): when refractory_steps > 0 */
+  snn_tensor* spikes;     /* the last step's output: recurrent models with SNN_SPIKE_AFTER_INPUT */
+} snn_neuron_state;
+
+/* Optional recordings, each float32 [T, B, N] or NULL. Asking for one the model does not
+ * produce is an error. `membrane` may be exactly `input` (same memory): it is then updated
+ * in place, each input value being read before its step's membrane overwrites it. */
+typedef struct snn_neuron_record {
+  snn_tensor* membrane;   /* the V each step's spikes were decided from (before reset); LI: V' */
+  snn_tensor* current;    /* I after each step (CuBaLIF) */
+  snn_tensor* adaptation; /* the A of each step's effective threshold (ALIF) */
+  snn_tensor* refractory; /* the refractory counter at the start of each step (refractory_steps > 0) */
+} snn_neuron_record;
+
+/* Runs the population over T >= 1 steps. For every (t, b, n), with x = input[t, b, n] plus,
+ * for recurrent models, r = sum over pre of s[b, pre] * recurrent_weight[pre, n] (pre in
+ * ascending order, neurons that did not spike skipped: exact and deterministic), where s is
+ * this step's spikes under SNN_SPIKE_BEFORE_INPUT and the previous step's otherwise
+ * (state->spikes, or 0, at t = 0). With theta_e = threshold (+ A for ALIF) and
+ * n = spike count (0/1, or the multi-spike count), SNN_SPIKE_BEFORE_INPUT (Spyx) is
+ *   IF:  n = H(V - theta_e); V' = V + x [+ r] - n theta_e
+ *   LIF, ALIF: n = H(V - theta_e); V' = beta V + x [+ r] - n theta_e
+ *   CuBaLIF: n = H(V - theta); V -= n theta; I' = alpha I + x [+ r]; V' = beta V + I'
+ * and SNN_SPIKE_AFTER_INPUT is
+ *   IF:  V' = V + x [+ r]; LIF, ALIF: V' = beta V + x [+ r]; CuBaLIF: I' = alpha I + x [+ r], V' = beta V + I'
+ *   then n = H(V' - theta_e) and V' -= n theta_e
+ * with reset ZERO putting 0 where the subtraction would be (before the input under
+ * SNN_SPIKE_BEFORE_INPUT), NONE leaving V. ALIF: A' = gamma A + (1 - gamma) n. LI: V' = beta V + x,
+ * output V'. output[t, b, n] = n (LI: V'). While the refractory counter is > 0 the neuron does
+ * not spike and V is held (no decay, no input; I and A keep evolving); the counter then counts
+ * down by 1, and a spike sets it to refractory_steps. Each float operation is rounded on its own
+ * (no FMA), so the CPU and CUDA backends agree bit for bit at any thread count.
+ * input: float32 [T, B, N]. recurrent_weight: float32 [N, N] indexed [pre, post], or NULL (not
+ * for LI). state, record: optional (NULL). output: float32 [T, B, N]. Outputs must not share
+ * memory with each other or with the inputs (except record->membrane == input). */
+SNN_API snn_status snn_neuron_forward(const snn_tensor* input, const snn_neuron_params* params,
+                                      const snn_tensor* recurrent_weight, const snn_neuron_state* state,
+                                      snn_tensor* output, const snn_neuron_record* record);
+
+#endif /* SNN_NEURON_H */
