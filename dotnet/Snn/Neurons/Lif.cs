@@ -1,13 +1,14 @@
-using Snn.Interop;
 using Snn.Native;
 
 namespace Snn.Neurons;
 
 /// <summary>
-/// Leaky integrate-and-fire neurons run over all time steps in one native call. Per step:
-/// V = Beta * V + I[t]; spike when V &gt; Threshold; then reset by <see cref="ResetMode"/>.
+/// Leaky integrate-and-fire neurons in snnTorch's convention, run over all time steps in one native call. Per step:
+/// V = Beta * V + I[t]; spike when V &gt; Threshold; then reset by <see cref="ResetMode"/>. It is the
+/// <see cref="NeuronKind.Lif"/> model of the neuron family with <see cref="SpikeTiming.AfterInput"/>, for any number
+/// of neurons; <see cref="LIF"/> is Spyx's.
 /// </summary>
-public sealed unsafe class Lif
+public sealed class Lif
 {
     /// <summary>Creates LIF neurons with decay <paramref name="beta"/> in [0, 1] and a positive threshold.</summary>
     public Lif(float beta = 0.9f, float threshold = 1f, ResetMode resetMode = ResetMode.Subtract)
@@ -52,16 +53,23 @@ public sealed unsafe class Lif
         }
     }
 
-    /// <summary>Runs the recurrence; <paramref name="membrane"/> may be <paramref name="current"/> itself.</summary>
+    /// <summary>Runs the recurrence; <paramref name="membrane"/> may be <paramref name="current"/> itself. This is
+    /// the neuron family's LIF with the spike taken after the input and decays checked, not clamped
+    /// (<see cref="NeuronModel"/>).</summary>
     internal void Run(Tensor current, Tensor state, Tensor spikes, Tensor? membrane)
     {
-        var parameters = new snn_lif_params { beta = Beta, threshold = Threshold, reset_mode = (int)ResetMode };
-        NativeCall.Check(Methods.snn_lif_forward(current.Pointer, &parameters, state.Pointer, spikes.Pointer,
-            membrane is null ? null : membrane.Pointer));
-        GC.KeepAlive(current);
-        GC.KeepAlive(state);
-        GC.KeepAlive(spikes);
-        GC.KeepAlive(membrane);
+        var parameters = new snn_neuron_params
+        {
+            model = (int)NeuronKind.Lif,
+            spike_timing = (int)SpikeTiming.AfterInput,
+            reset_mode = (int)ResetMode,
+            max_spikes_per_step = 1,
+            clip_decays = 0,
+            threshold = Threshold,
+            beta = Beta,
+        };
+        var carried = new NeuronState(state, null, null, null, null); // a view of the caller's tensor: not disposed here
+        NeuronModel.Invoke(parameters, current, null, null, null, null, carried, spikes, membrane);
     }
 
     /// <summary>The shape of a [T, B, N] tensor, or an exception naming the parameter.</summary>
