@@ -216,6 +216,12 @@ struct Run {
   size_t begin, end;
 };
 
+// One worker's output spikes. Aligned to a cache line: every spike appended writes the vector's
+// end pointer, which must not share a line with another worker's.
+struct alignas(64) Arena {
+  std::vector<Emitted> spikes;
+};
+
 // Runs `body(i)` for i in [0, n) on `threads` workers; an exception (std::bad_alloc) thrown by
 // a worker is carried out of the parallel region and rethrown here.
 template <class Body>
@@ -301,15 +307,15 @@ void fc_forward_cpu(const FcLayerArgs& layer, const SpikeBatchView& input, int t
   // Tasks ordered block-major, so that the samples of one block run close in time and share
   // its weight rows in cache.
   const int64_t tasks = blocks * batch;
-  std::vector<std::vector<Emitted>> arenas(static_cast<size_t>(threads));
+  std::vector<Arena> arenas(static_cast<size_t>(threads));
   const size_t reserve = static_cast<size_t>((neurons * layer.buffer_size + threads - 1) / threads);
-  for (auto& arena : arenas) arena.reserve(reserve);
+  for (Arena& arena : arenas) arena.spikes.reserve(reserve);
   std::vector<Run> runs(static_cast<size_t>(tasks));
   std::vector<uint32_t> counts(static_cast<size_t>(batch * neurons), 0);
   parallel_for(tasks, threads, true, [&](int64_t task) {
     const int64_t block = task / batch, sample = task % batch;
     const int thread = omp_get_thread_num();
-    std::vector<Emitted>& arena = arenas[static_cast<size_t>(thread)];
+    std::vector<Emitted>& arena = arenas[static_cast<size_t>(thread)].spikes;
     const size_t begin = arena.size();
     const int64_t s0 = input.offsets[sample], count = input.offsets[sample + 1] - s0;
     const int64_t n0 = block * kLanes;
@@ -339,7 +345,7 @@ void fc_forward_cpu(const FcLayerArgs& layer, const SpikeBatchView& input, int t
     std::vector<int64_t> start(static_cast<size_t>(intervals) + 1, 0);
     for (int64_t block = 0; block < blocks; ++block) {
       const Run& r = runs[static_cast<size_t>(block * batch + sample)];
-      const Emitted* e = arenas[static_cast<size_t>(r.thread)].data();
+      const Emitted* e = arenas[static_cast<size_t>(r.thread)].spikes.data();
       for (size_t i = r.begin; i < r.end; ++i) ++start[static_cast<size_t>(e[i].interval) + 1];
     }
     for (size_t i = 1; i < start.size(); ++i) start[i] += start[i - 1];
@@ -347,7 +353,7 @@ void fc_forward_cpu(const FcLayerArgs& layer, const SpikeBatchView& input, int t
     std::vector<int64_t> fill(start.begin(), start.end() - 1);
     for (int64_t block = 0; block < blocks; ++block) {
       const Run& r = runs[static_cast<size_t>(block * batch + sample)];
-      const Emitted* e = arenas[static_cast<size_t>(r.thread)].data();
+      const Emitted* e = arenas[static_cast<size_t>(r.thread)].spikes.data();
       for (size_t i = r.begin; i < r.end; ++i) keys[static_cast<size_t>(fill[static_cast<size_t>(e[i].interval)]++)] = e[i].key;
     }
     for (size_t g = 0; g + 1 < start.size(); ++g) {
