@@ -702,3 +702,133 @@ TEST_P(Neuron, BadTensorsAreRejectedWithOutputsUntouched) {
 }
 
 SNN_INSTANTIATE_BACKENDS(Neuron);
+
+// Spyx's helpers: spike counts, population code, window sums.
+class SpyxHelpers : public BackendTest {};
+
+TEST_P(SpyxHelpers, SpikeCountAccumulatesOverTimeInOrder) {
+  const int64_t T = 37, B = 3, N = 1100;
+  auto s = pseudo_random(static_cast<size_t>(T * B * N), 0.0f, 3.0f, 1);
+  for (auto& v : s) v = std::floor(v);  // 0, 1 or 2 spikes
+  auto c0 = pseudo_random(static_cast<size_t>(B * N), 0.0f, 50.0f, 2);
+  for (auto& v : c0) v = std::floor(v);
+  std::vector<float> expected = c0;
+  for (int64_t t = 0; t < T; ++t)
+    for (int64_t j = 0; j < B * N; ++j) expected[j] = expected[j] + s[t * B * N + j];
+  Tensor spikes = tensor({T, B, N}, s), counts = tensor({B, N}, c0);
+  ASSERT_EQ(snn_spike_count(spikes.get(), counts.get()), SNN_OK) << last_error();
+  EXPECT_TRUE(bitwise_equal(expected, read(counts.get())));
+  ASSERT_EQ(snn_spike_count(spikes.get(), counts.get()), SNN_OK) << last_error();  // accumulates
+  for (int64_t t = 0; t < T; ++t)
+    for (int64_t j = 0; j < B * N; ++j) expected[j] = expected[j] + s[t * B * N + j];
+  EXPECT_TRUE(bitwise_equal(expected, read(counts.get())));
+
+  Tensor wrong = filled({B, N + 1}, kSentinel);
+  EXPECT_FAILS(SNN_ERROR_INVALID_ARGUMENT, snn_spike_count(spikes.get(), wrong.get()),
+               "snn_spike_count: counts [3, 1101] does not match spikes [37, 3, 1100]", "[3, 1100]");
+  EXPECT_FAILS(SNN_ERROR_INVALID_ARGUMENT, snn_spike_count(counts.get(), wrong.get()), "spikes must have rank 3");
+  EXPECT_FAILS(SNN_ERROR_INVALID_ARGUMENT, snn_spike_count(spikes.get(), nullptr), "counts is NULL");
+  EXPECT_TRUE(untouched(wrong.get()));
+}
+
+TEST_P(SpyxHelpers, PopulationCodeSumsGroupsOfConsecutiveNeurons) {
+  const int64_t T = 5, B = 4, C = 10, K = 7;
+  const auto x = pseudo_random(static_cast<size_t>(T * B * C * K), -1.0f, 1.0f, 3);
+  std::vector<float> expected(static_cast<size_t>(T * B * C));
+  for (int64_t r = 0; r < T * B; ++r)
+    for (int64_t c = 0; c < C; ++c) {
+      float acc = 0.0f;
+      for (int64_t k = 0; k < K; ++k) acc = acc + x[(r * C + c) * K + k];
+      expected[r * C + c] = acc;
+    }
+  Tensor in = tensor({T, B, C * K}, x), out = tensor({T, B, C});
+  ASSERT_EQ(snn_population_code(in.get(), C, out.get()), SNN_OK) << last_error();
+  EXPECT_TRUE(bitwise_equal(expected, read(out.get())));
+
+  Tensor wrong = filled({T, B, C + 1}, kSentinel);
+  EXPECT_FAILS(SNN_ERROR_INVALID_ARGUMENT, snn_population_code(in.get(), 3, wrong.get()),
+               "input has 70 neurons on its last axis, not a multiple of num_classes = 3");
+  EXPECT_FAILS(SNN_ERROR_INVALID_ARGUMENT, snn_population_code(in.get(), 0, wrong.get()), "num_classes must be >= 1");
+  EXPECT_FAILS(SNN_ERROR_INVALID_ARGUMENT, snn_population_code(in.get(), C, wrong.get()),
+               "output must be float32 [5, 4, 10] for input [5, 4, 70] and 10 classes, got [5, 4, 11]");
+  EXPECT_TRUE(untouched(wrong.get()));
+}
+
+namespace {
+// Naive window sum over a rank-4 tensor, straight from XLA's reduce_window definition.
+std::vector<float> reference_sum_pool(const std::vector<float>& x, const int64_t (&in)[4], const int64_t (&w)[4],
+                                      const int64_t (&s)[4], bool same, int64_t (&out)[4]) {
+  int64_t low[4];
+  for (int d = 0; d < 4; ++d) {
+    out[d] = same ? (in[d] + s[d] - 1) / s[d] : (in[d] - w[d]) / s[d] + 1;
+    const int64_t total = same ? std::max<int64_t>((out[d] - 1) * s[d] + w[d] - in[d], 0) : 0;
+    low[d] = total / 2;
+  }
+  std::vector<float> y(static_cast<size_t>(out[0] * out[1] * out[2] * out[3]));
+  size_t k = 0;
+  for (int64_t a = 0; a < out[0]; ++a)
+    for (int64_t b = 0; b < out[1]; ++b)
+      for (int64_t c = 0; c < out[2]; ++c)
+        for (int64_t d = 0; d < out[3]; ++d) {
+          float acc = 0.0f;
+          for (int64_t i = 0; i < w[0]; ++i)
+            for (int64_t j = 0; j < w[1]; ++j)
+              for (int64_t l = 0; l < w[2]; ++l)
+                for (int64_t m = 0; m < w[3]; ++m) {
+                  const int64_t p[4] = {a * s[0] + i - low[0], b * s[1] + j - low[1], c * s[2] + l - low[2],
+                                        d * s[3] + m - low[3]};
+                  bool inside = true;
+                  for (int e = 0; e < 4; ++e) inside = inside && p[e] >= 0 && p[e] < in[e];
+                  if (inside) acc = acc + x[((p[0] * in[1] + p[1]) * in[2] + p[2]) * in[3] + p[3]];
+                }
+          y[k++] = acc;
+        }
+  return y;
+}
+}  // namespace
+
+TEST_P(SpyxHelpers, SumPoolMatchesReduceWindow) {
+  // Known values, one axis: [1 2 3 4 5], window 2 stride 2 SAME pads one zero at the end;
+  // window 3 stride 1 SAME pads one on each side.
+  Tensor v = tensor({5}, std::vector<float>{1, 2, 3, 4, 5});
+  const int64_t w2 = 2, s2 = 2, w3 = 3, s1 = 1;
+  Tensor o3 = tensor({3}), o5 = tensor({5}), o2 = tensor({2});
+  ASSERT_EQ(snn_sum_pool(v.get(), &w2, &s2, SNN_PADDING_SAME, o3.get()), SNN_OK) << last_error();
+  EXPECT_EQ(read(o3.get()), (std::vector<float>{3, 7, 5}));
+  ASSERT_EQ(snn_sum_pool(v.get(), &w3, &s1, SNN_PADDING_SAME, o5.get()), SNN_OK) << last_error();
+  EXPECT_EQ(read(o5.get()), (std::vector<float>{3, 6, 9, 12, 9}));
+  ASSERT_EQ(snn_sum_pool(v.get(), &w2, &s2, SNN_PADDING_VALID, o2.get()), SNN_OK) << last_error();
+  EXPECT_EQ(read(o2.get()), (std::vector<float>{3, 7}));
+
+  // [B, H, W, C] with windows over the spatial axes, as Spyx's SumPool uses it, and over all axes.
+  const int64_t in[4] = {2, 9, 11, 3};
+  const auto x = pseudo_random(static_cast<size_t>(2 * 9 * 11 * 3), -1.0f, 1.0f, 4);
+  struct Case {
+    int64_t w[4], s[4];
+  };
+  for (const Case& c : {Case{{1, 2, 2, 1}, {1, 2, 2, 1}}, Case{{1, 3, 2, 1}, {1, 2, 3, 1}}, Case{{2, 3, 3, 2}, {1, 1, 2, 2}},
+                        Case{{1, 4, 4, 1}, {1, 1, 1, 1}}})
+    for (bool same : {false, true}) {
+      int64_t out[4];
+      const auto expected = reference_sum_pool(x, in, c.w, c.s, same, out);
+      Tensor input = tensor({in[0], in[1], in[2], in[3]}, x), output = tensor({out[0], out[1], out[2], out[3]});
+      ASSERT_EQ(snn_sum_pool(input.get(), c.w, c.s, same ? SNN_PADDING_SAME : SNN_PADDING_VALID, output.get()), SNN_OK)
+          << last_error();
+      EXPECT_TRUE(bitwise_equal(expected, read(output.get())))
+          << "window " << c.w[1] << "x" << c.w[2] << " stride " << c.s[1] << "x" << c.s[2] << (same ? " SAME" : " VALID");
+    }
+
+  Tensor wrong = filled({2}, kSentinel);
+  const int64_t zero = 0, six = 6;
+  EXPECT_FAILS(SNN_ERROR_INVALID_ARGUMENT, snn_sum_pool(v.get(), &w2, &s2, SNN_PADDING_SAME, wrong.get()),
+               "output must be float32 [3], the SAME-padded pooling of input [5], got [2]");
+  EXPECT_FAILS(SNN_ERROR_INVALID_ARGUMENT, snn_sum_pool(v.get(), &zero, &s2, SNN_PADDING_VALID, wrong.get()),
+               "window[0] = 0 and strides[0] = 2 must both be >= 1");
+  EXPECT_FAILS(SNN_ERROR_INVALID_ARGUMENT, snn_sum_pool(v.get(), &six, &s2, SNN_PADDING_VALID, wrong.get()),
+               "window[0] = 6 is larger than axis 0 of input [5]");
+  EXPECT_FAILS(SNN_ERROR_INVALID_ARGUMENT, snn_sum_pool(v.get(), &w2, &s2, 2, wrong.get()), "padding 2 is unknown");
+  EXPECT_FAILS(SNN_ERROR_INVALID_ARGUMENT, snn_sum_pool(v.get(), nullptr, &s2, 0, wrong.get()), "window is NULL");
+  EXPECT_TRUE(untouched(wrong.get()));
+}
+
+SNN_INSTANTIATE_BACKENDS(SpyxHelpers);

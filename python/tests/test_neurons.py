@@ -345,3 +345,61 @@ def test_bad_input_is_rejected_with_the_rule():
             li.forward(x)
     with pytest.raises(ValueError):
         NeuronModel(NeuronKind.LIF, 0)
+
+
+def test_activity_regularization_counts_spikes_per_neuron():
+    from snn.neurons import ActivityRegularization
+    spikes = (np.random.default_rng(40).random((12, 3, N)) < 0.3).astype(f32)
+    with ActivityRegularization() as reg:
+        assert reg.spike_count is None
+        reg.accumulate(spikes)
+        reg.accumulate(spikes[:5])
+        np.testing.assert_array_equal(np.asarray(reg.spike_count), spikes.sum(axis=0) + spikes[:5].sum(axis=0))
+        with pytest.raises(ValueError, match=r"call Reset\(\)"):
+            reg.accumulate(np.zeros((2, 4, N), f32))
+        reg.reset()
+        assert reg.spike_count is None
+
+
+def test_population_code_sums_consecutive_groups():
+    from snn.neurons import PopulationCode
+    x = np.random.default_rng(41).integers(0, 5, (6, 2, 30)).astype(f32)
+    with PopulationCode(10).forward(x) as out:
+        np.testing.assert_array_equal(np.asarray(out), x.reshape(6, 2, 10, 3).sum(axis=-1))
+    with pytest.raises(ValueError, match="not a multiple of num_classes = 7"):
+        PopulationCode(7).forward(x)
+
+
+def numpy_sum_pool(x, window, strides, same):
+    """reduce_window(+) with XLA's padding, by explicit zero padding and strided windows."""
+    pads, out_shape = [], []
+    for n, w, s in zip(x.shape, window, strides):
+        out = -(-n // s) if same else (n - w) // s + 1
+        total = max((out - 1) * s + w - n, 0) if same else 0
+        pads.append((total // 2, total - total // 2))
+        out_shape.append(out)
+    padded = np.pad(x, pads)
+    windows = np.lib.stride_tricks.sliding_window_view(padded, window)
+    windows = windows[tuple(slice(None, None, s) for s in strides)]
+    return windows.reshape(*windows.shape[:x.ndim], -1).sum(axis=-1)[tuple(slice(0, o) for o in out_shape)]
+
+
+@pytest.mark.parametrize("padding", ["VALID", "SAME"])
+@pytest.mark.parametrize("window, strides, channel_axis, full", [
+    (2, 2, -1, None), (3, 2, -1, None), (2, 1, None, None),
+    ([2, 3], [1, 2], -1, (1, 1, 2, 3)), ([1, 3, 2, 2], [1, 2, 1, 2], -1, (1, 3, 2, 2)),
+])
+def test_sum_pool_matches_reduce_window(window, strides, channel_axis, full, padding):
+    from snn.neurons import Pooling, SumPool
+    x = np.random.default_rng(42).integers(0, 3, (2, 9, 8, 4)).astype(f32)   # spike counts: exact sums
+    if full is None:
+        w = (1,) + tuple(1 if channel_axis is not None and d == x.ndim - 1 else window for d in range(1, x.ndim))
+        s = (1,) + tuple(1 if channel_axis is not None and d == x.ndim - 1 else strides for d in range(1, x.ndim))
+    else:
+        w = full
+        s = (1,) * (x.ndim - len(strides)) + tuple(strides)
+    expected = numpy_sum_pool(x, w, s, padding == "SAME")
+    with Pooling.sum_pool(x, window, strides, padding, channel_axis) as out:
+        np.testing.assert_array_equal(np.asarray(out), expected)
+    with SumPool(window, strides, padding, channel_axis).forward(x) as out:
+        np.testing.assert_array_equal(np.asarray(out), expected)

@@ -109,6 +109,16 @@ public enum snn_spike_timing
     SNN_SPIKE_AFTER_INPUT = 1,
 }
 
+/// <summary>C enum <c>snn_padding</c>.</summary>
+public enum snn_padding
+{
+    /// <summary>windows lie inside the input: out = floor((in - window) / stride) + 1</summary>
+    SNN_PADDING_VALID = 0,
+
+    /// <summary>out = ceil(in / stride); zeros padded, the lower side getting half (rounded down)</summary>
+    SNN_PADDING_SAME = 1,
+}
+
 /// <summary>C enum <c>snn_event_init_kind</c>.</summary>
 public enum snn_event_init_kind
 {

@@ -205,6 +205,32 @@ public static unsafe partial class Methods
     public static extern snn_status snn_neuron_forward([NativeTypeName("const snn_tensor *")] snn_tensor* input, [NativeTypeName("const snn_neuron_params *")] snn_neuron_params* @params, [NativeTypeName("const snn_tensor *")] snn_tensor* recurrent_weight, [NativeTypeName("const snn_neuron_state *")] snn_neuron_state* state, snn_tensor* output, [NativeTypeName("const snn_neuron_record *")] snn_neuron_record* record);
 
     /// <summary>
+    /// Spike counts per neuron (Spyx's ActivityRegularization): counts[b, n] += spikes[t, b, n] for
+    /// t = 0 .. T-1 in order. spikes: float32 [T, B, N]; counts: float32 [B, N], accumulated into.
+    /// </summary>
+    [DllImport("snn", CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+    public static extern snn_status snn_spike_count([NativeTypeName("const snn_tensor *")] snn_tensor* spikes, snn_tensor* counts);
+
+    /// <summary>
+    /// Population code (Spyx's PopulationCode): the last axis of <c>input</c>, F = num_classes * K features,
+    /// is cut into num_classes groups of K consecutive neurons and each group summed in order:
+    /// output[..., c] = sum over k = 0 .. K-1 of input[..., c * K + k]. input: float32 [..., F]
+    /// (rank &gt;= 1, F a multiple of num_classes &gt;= 1); output: float32 [..., num_classes].
+    /// </summary>
+    [DllImport("snn", CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+    public static extern snn_status snn_population_code([NativeTypeName("const snn_tensor *")] snn_tensor* input, [NativeTypeName("int32_t")] int num_classes, snn_tensor* output);
+
+    /// <summary>
+    /// Window sums (Spyx's sum_pool, XLA's reduce_window with +): for every axis d of input's rank R,
+    /// window[d] &gt;= 1 and strides[d] &gt;= 1 (1 and 1 leave an axis alone, e.g. batch and channels);
+    /// output[o] = sum of input[o * strides + w - pad_low] over window offsets w in row-major order,
+    /// positions in the padding skipped. SAME pads each axis by max((out - 1) * stride + window - in, 0)
+    /// in total, pad_low = total / 2. input: float32, rank 1..8; output: float32 of the resulting shape.
+    /// </summary>
+    [DllImport("snn", CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+    public static extern snn_status snn_sum_pool([NativeTypeName("const snn_tensor *")] snn_tensor* input, [NativeTypeName("const int64_t *")] long* window, [NativeTypeName("const int64_t *")] long* strides, [NativeTypeName("int32_t")] int padding, snn_tensor* output);
+
+    /// <summary>
     /// Fills a float32 CPU tensor with initial weights drawn from the uniform stream (seed, offset)
     /// of snn_random_uniform: uniform element i = a + (b - a) * u(i) in float32; normal elements
     /// 2k and 2k + 1 = a + b * r * (cos, sin)(2 pi u(2k + 1)) with r = sqrt(-2 ln(1 - u(2k))),

@@ -92,4 +92,30 @@ SNN_API snn_status snn_neuron_forward(const snn_tensor* input, const snn_neuron_
                                       const snn_tensor* recurrent_weight, const snn_neuron_state* state,
                                       snn_tensor* output, const snn_neuron_record* record);
 
+/* Spyx's helpers around the neuron layers. All sums run in a fixed order (given below), so they
+ * are deterministic and identical on CPU and CUDA, and exact for spike counts. */
+
+/* Spike counts per neuron (Spyx's ActivityRegularization): counts[b, n] += spikes[t, b, n] for
+ * t = 0 .. T-1 in order. spikes: float32 [T, B, N]; counts: float32 [B, N], accumulated into. */
+SNN_API snn_status snn_spike_count(const snn_tensor* spikes, snn_tensor* counts);
+
+/* Population code (Spyx's PopulationCode): the last axis of `input`, F = num_classes * K features,
+ * is cut into num_classes groups of K consecutive neurons and each group summed in order:
+ * output[..., c] = sum over k = 0 .. K-1 of input[..., c * K + k]. input: float32 [..., F]
+ * (rank >= 1, F a multiple of num_classes >= 1); output: float32 [..., num_classes]. */
+SNN_API snn_status snn_population_code(const snn_tensor* input, int32_t num_classes, snn_tensor* output);
+
+typedef enum snn_padding {
+  SNN_PADDING_VALID = 0, /* windows lie inside the input: out = floor((in - window) / stride) + 1 */
+  SNN_PADDING_SAME = 1   /* out = ceil(in / stride); zeros padded, the lower side getting half (rounded down) */
+} snn_padding;
+
+/* Window sums (Spyx's sum_pool, XLA's reduce_window with +): for every axis d of input's rank R,
+ * window[d] >= 1 and strides[d] >= 1 (1 and 1 leave an axis alone, e.g. batch and channels);
+ * output[o] = sum of input[o * strides + w - pad_low] over window offsets w in row-major order,
+ * positions in the padding skipped. SAME pads each axis by max((out - 1) * stride + window - in, 0)
+ * in total, pad_low = total / 2. input: float32, rank 1..8; output: float32 of the resulting shape. */
+SNN_API snn_status snn_sum_pool(const snn_tensor* input, const int64_t* window, const int64_t* strides,
+                                int32_t padding, snn_tensor* output);
+
 #endif /* SNN_NEURON_H */

@@ -1,5 +1,7 @@
 // snn_neuron_forward: validate every argument (options, scalars, shapes, devices, aliasing and
-// the values of per-neuron decays), then run the backend's neuron kernel.
+// the values of per-neuron decays), then run the backend's neuron kernel. Also Spyx's helpers
+// snn_spike_count, snn_population_code and snn_sum_pool.
+#include <algorithm>
 #include <cmath>
 #include <limits>
 #include <mutex>
@@ -292,5 +294,120 @@ SNN_API snn_status snn_neuron_forward(const snn_tensor* input, const snn_neuron_
     a.max_spikes = li || p.max_spikes_per_step < 1 ? 1 : p.max_spikes_per_step;
     a.threshold = li ? 1.0f : p.threshold;
     out.backend().neuron(a);
+  });
+}
+
+SNN_API snn_status snn_spike_count(const snn_tensor* spikes, snn_tensor* counts) {
+  return guard("snn_spike_count", [&] {
+    const snn_tensor& s = api::require_tensor(spikes, "spikes");
+    snn_tensor& c = api::require_tensor(counts, "counts");
+    api::require_dtype(s, SNN_DTYPE_FLOAT32, "spikes");
+    api::require_rank(s, 3, "spikes", "[T, B, N]");
+    api::require_dtype(c, SNN_DTYPE_FLOAT32, "counts");
+    if (c.rank != 2 || c.shape[0] != s.shape[1] || c.shape[1] != s.shape[2]) {
+      fail(SNN_ERROR_INVALID_ARGUMENT, str("counts ", shape_string(c.rank, c.shape), " does not match spikes ",
+                                           shape_string(3, s.shape), "; pass float32 [", s.shape[1], ", ",
+                                           s.shape[2], "] (one count per batch row and neuron)"));
+    }
+    api::require_same_device(s, "spikes", c, "counts");
+    api::require_disjoint(s, "spikes", c, "counts");
+    if (s.numel == 0) return;
+    SpikeCountArgs args{static_cast<const float*>(s.data), static_cast<float*>(c.data), s.shape[0], c.numel};
+    std::lock_guard<std::mutex> lock(c.backend().mutex());
+    c.backend().spike_count(args);
+  });
+}
+
+SNN_API snn_status snn_population_code(const snn_tensor* input, int32_t num_classes, snn_tensor* output) {
+  return guard("snn_population_code", [&] {
+    const snn_tensor& x = api::require_tensor(input, "input");
+    snn_tensor& out = api::require_tensor(output, "output");
+    api::require_dtype(x, SNN_DTYPE_FLOAT32, "input");
+    if (x.rank < 1) {
+      fail(SNN_ERROR_INVALID_ARGUMENT, str("input must have rank >= 1 [..., features], got ", describe(x)));
+    }
+    if (num_classes < 1) {
+      fail(SNN_ERROR_INVALID_ARGUMENT, str("num_classes must be >= 1, got ", num_classes));
+    }
+    const int64_t features = x.shape[x.rank - 1];
+    if (features % num_classes != 0) {
+      fail(SNN_ERROR_INVALID_ARGUMENT,
+           str("input has ", features, " neurons on its last axis, not a multiple of num_classes = ", num_classes,
+               "; give the preceding layer a multiple of ", num_classes, " neurons"));
+    }
+    int64_t expected[SNN_MAX_RANK];
+    for (int32_t d = 0; d < x.rank; ++d) expected[d] = x.shape[d];
+    expected[x.rank - 1] = num_classes;
+    bool same = out.rank == x.rank;
+    for (int32_t d = 0; same && d < x.rank; ++d) same = out.shape[d] == expected[d];
+    api::require_dtype(out, SNN_DTYPE_FLOAT32, "output");
+    if (!same) {
+      fail(SNN_ERROR_INVALID_ARGUMENT, str("output must be float32 ", shape_string(x.rank, expected), " for input ",
+                                           shape_string(x.rank, x.shape), " and ", num_classes, " classes, got ",
+                                           shape_string(out.rank, out.shape)));
+    }
+    api::require_same_device(x, "input", out, "output");
+    api::require_disjoint(x, "input", out, "output");
+    if (out.numel == 0) return;
+    PopulationCodeArgs args{static_cast<const float*>(x.data), static_cast<float*>(out.data), out.numel / num_classes,
+                            num_classes, features / num_classes};
+    std::lock_guard<std::mutex> lock(out.backend().mutex());
+    out.backend().population_code(args);
+  });
+}
+
+SNN_API snn_status snn_sum_pool(const snn_tensor* input, const int64_t* window, const int64_t* strides,
+                                int32_t padding, snn_tensor* output) {
+  return guard("snn_sum_pool", [&] {
+    const snn_tensor& x = api::require_tensor(input, "input");
+    api::require_ptr(window, "window");
+    api::require_ptr(strides, "strides");
+    snn_tensor& out = api::require_tensor(output, "output");
+    api::require_dtype(x, SNN_DTYPE_FLOAT32, "input");
+    if (x.rank < 1) fail(SNN_ERROR_INVALID_ARGUMENT, str("input must have rank >= 1, got ", describe(x)));
+    if (padding != SNN_PADDING_VALID && padding != SNN_PADDING_SAME) {
+      fail(SNN_ERROR_INVALID_ARGUMENT,
+           str("padding ", padding, " is unknown; pass SNN_PADDING_VALID (0) or SNN_PADDING_SAME (1)"));
+    }
+    SumPoolArgs args{};
+    args.rank = x.rank;
+    args.window_numel = 1;
+    int64_t shape[SNN_MAX_RANK];
+    for (int32_t d = 0; d < x.rank; ++d) {
+      const int64_t in = x.shape[d], w = window[d], s = strides[d];
+      if (w < 1 || s < 1) {
+        fail(SNN_ERROR_INVALID_ARGUMENT, str("window[", d, "] = ", w, " and strides[", d, "] = ", s,
+                                             " must both be >= 1; pass 1 and 1 to leave axis ", d, " alone"));
+      }
+      if (in > 0 && w > in) {
+        fail(SNN_ERROR_INVALID_ARGUMENT, str("window[", d, "] = ", w, " is larger than axis ", d, " of input ",
+                                             shape_string(x.rank, x.shape), "; pass a window of at most ", in));
+      }
+      const int64_t o = padding == SNN_PADDING_VALID ? (in >= w ? (in - w) / s + 1 : 0) : (in + s - 1) / s;
+      const int64_t total = padding == SNN_PADDING_SAME ? std::max<int64_t>((o - 1) * s + w - in, 0) : 0;
+      args.in_shape[d] = in;
+      args.out_shape[d] = shape[d] = o;
+      args.window[d] = w;
+      args.stride[d] = s;
+      args.pad_low[d] = total / 2;
+      args.window_numel *= w;
+    }
+    api::require_dtype(out, SNN_DTYPE_FLOAT32, "output");
+    bool same = out.rank == x.rank;
+    for (int32_t d = 0; same && d < x.rank; ++d) same = out.shape[d] == shape[d];
+    if (!same) {
+      fail(SNN_ERROR_INVALID_ARGUMENT,
+           str("output must be float32 ", shape_string(x.rank, shape), ", the ",
+               padding == SNN_PADDING_SAME ? "SAME" : "VALID", "-padded pooling of input ",
+               shape_string(x.rank, x.shape), ", got ", shape_string(out.rank, out.shape)));
+    }
+    api::require_same_device(x, "input", out, "output");
+    api::require_disjoint(x, "input", out, "output");
+    if (out.numel == 0) return;
+    args.input = static_cast<const float*>(x.data);
+    args.output = static_cast<float*>(out.data);
+    args.out_numel = out.numel;
+    std::lock_guard<std::mutex> lock(out.backend().mutex());
+    out.backend().sum_pool(args);
   });
 }

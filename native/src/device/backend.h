@@ -53,6 +53,10 @@ class Backend {
   // Index of the first element of x[0, n) that is NaN or outside [lo, hi], or -1 if none; its
   // value in *bad_value.
   virtual int64_t find_outside_range(const float* x, int64_t n, float lo, float hi, float* bad_value) = 0;
+  // Spyx's helpers (snn/neuron.h): spike counts, population code, window sums.
+  virtual void spike_count(const SpikeCountArgs& args) = 0;
+  virtual void population_code(const PopulationCodeArgs& args) = 0;
+  virtual void sum_pool(const SumPoolArgs& args) = 0;
 };
 
 // Factories. The CUDA ones are implemented by cuda_backend.cpp, or by cuda_unavailable.cpp

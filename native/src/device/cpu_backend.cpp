@@ -96,6 +96,9 @@ class CpuBackend final : public Backend {
   void linear(const LinearArgs& args) override { cpu::linear(args, threads()); }
   void lif(const LifArgs& args) override { cpu::lif(args, threads()); }
   void neuron(const NeuronArgs& args) override { cpu::neuron(args, threads()); }
+  void spike_count(const SpikeCountArgs& args) override { cpu::spike_count(args, threads()); }
+  void population_code(const PopulationCodeArgs& args) override { cpu::population_code(args, threads()); }
+  void sum_pool(const SumPoolArgs& args) override { cpu::sum_pool(args, threads()); }
   int64_t find_outside_range(const float* x, int64_t n, float lo, float hi, float* bad_value) override {
     const int64_t i = cpu::find_outside_range(x, n, lo, hi);
     if (i >= 0) *bad_value = x[i];

@@ -224,6 +224,21 @@ class CudaBackend final : public Backend {
     check(cuda::neuron(args, ctx_->stream), "neuron kernel launch");
   }
 
+  void spike_count(const SpikeCountArgs& args) override {
+    DeviceScope scope(ctx_->ordinal);
+    check(cuda::spike_count(args, ctx_->stream), "spike count kernel launch");
+  }
+
+  void population_code(const PopulationCodeArgs& args) override {
+    DeviceScope scope(ctx_->ordinal);
+    check(cuda::population_code(args, ctx_->stream), "population code kernel launch");
+  }
+
+  void sum_pool(const SumPoolArgs& args) override {
+    DeviceScope scope(ctx_->ordinal);
+    check(cuda::sum_pool(args, ctx_->stream), "sum pool kernel launch");
+  }
+
   int64_t find_outside_range(const float* x, int64_t n, float lo, float hi, float* bad_value) override {
     DeviceScope scope(ctx_->ordinal);
     check(cuda::find_outside_range(x, n, lo, hi, ctx_->device_flag, ctx_->stream), "range check launch");

@@ -144,7 +144,43 @@ __global__ void find_outside_range_kernel(const float* x, int64_t n, float lo, f
   }
 }
 
+__global__ void spike_count_kernel(SpikeCountArgs a) {
+  for (int64_t j = global_index(); j < a.neurons; j += grid_stride()) {
+    float acc = a.counts[j];
+    for (int64_t t = 0; t < a.steps; ++t) acc = acc + a.spikes[t * a.neurons + j];
+    a.counts[j] = acc;
+  }
+}
+
+__global__ void population_code_kernel(PopulationCodeArgs a) {
+  const int64_t total = a.rows * a.classes;
+  for (int64_t e = global_index(); e < total; e += grid_stride()) {
+    float acc = 0.0f;
+    for (int64_t k = 0; k < a.group; ++k) acc = acc + a.input[e * a.group + k];
+    a.output[e] = acc;
+  }
+}
+
+__global__ void sum_pool_kernel(SumPoolArgs a) {
+  for (int64_t o = global_index(); o < a.out_numel; o += grid_stride()) a.output[o] = neuron::sum_pool_element(a, o);
+}
+
 }  // namespace
+
+cudaError_t spike_count(const SpikeCountArgs& a, cudaStream_t stream) {
+  spike_count_kernel<<<grid_for(a.neurons), kThreads, 0, stream>>>(a);
+  return cudaGetLastError();
+}
+
+cudaError_t population_code(const PopulationCodeArgs& a, cudaStream_t stream) {
+  population_code_kernel<<<grid_for(a.rows * a.classes), kThreads, 0, stream>>>(a);
+  return cudaGetLastError();
+}
+
+cudaError_t sum_pool(const SumPoolArgs& a, cudaStream_t stream) {
+  sum_pool_kernel<<<grid_for(a.out_numel), kThreads, 0, stream>>>(a);
+  return cudaGetLastError();
+}
 
 cudaError_t neuron(const NeuronArgs& a, cudaStream_t stream) {
   if (a.batch == 0 || a.neurons == 0) return cudaSuccess;

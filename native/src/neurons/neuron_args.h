@@ -50,6 +50,39 @@ struct NeuronArgs {
   float threshold;
 };
 
+// counts[j] += spikes[t * neurons + j] for t = 0 .. steps-1 (snn_spike_count).
+struct SpikeCountArgs {
+  const float* spikes;
+  float* counts;
+  int64_t steps;
+  int64_t neurons;  // B * N
+};
+
+// output[r, c] = sum over k < group of input[r, c * group + k] (snn_population_code).
+struct PopulationCodeArgs {
+  const float* input;
+  float* output;
+  int64_t rows;
+  int64_t classes;
+  int64_t group;
+};
+
+constexpr int kMaxPoolRank = 8;
+
+// Window sums over a row-major tensor (snn_sum_pool); output[o] sums input[o * stride + w - pad_low].
+struct SumPoolArgs {
+  const float* input;
+  float* output;
+  int32_t rank;
+  int64_t in_shape[kMaxPoolRank];
+  int64_t out_shape[kMaxPoolRank];
+  int64_t window[kMaxPoolRank];
+  int64_t stride[kMaxPoolRank];
+  int64_t pad_low[kMaxPoolRank];
+  int64_t out_numel;
+  int64_t window_numel;
+};
+
 // True when refractory periods or multi-spike counts are in play (the general, slower step).
 inline bool neuron_extras(const NeuronArgs& a) { return a.refractory_steps > 0 || a.max_spikes > 1; }
 

@@ -238,6 +238,36 @@ void neuron(const NeuronArgs& a, int threads) {
   }
 }
 
+void spike_count(const SpikeCountArgs& a, int threads) {
+  constexpr int64_t kChunk = 1024;
+  const int64_t tasks = (a.neurons + kChunk - 1) / kChunk;
+#pragma omp parallel for schedule(static) num_threads(threads) if (threads > 1 && tasks > 1)
+  for (int64_t task = 0; task < tasks; ++task) {
+    const int64_t j0 = task * kChunk, n = std::min(kChunk, a.neurons - j0);
+    float* __restrict__ counts = a.counts + j0;
+    for (int64_t t = 0; t < a.steps; ++t) {
+      const float* __restrict__ s = a.spikes + t * a.neurons + j0;
+      for (int64_t j = 0; j < n; ++j) counts[j] = counts[j] + s[j];
+    }
+  }
+}
+
+void population_code(const PopulationCodeArgs& a, int threads) {
+  const int64_t total = a.rows * a.classes;
+#pragma omp parallel for schedule(static) num_threads(threads) if (threads > 1 && total > 4096)
+  for (int64_t e = 0; e < total; ++e) {
+    const float* in = a.input + e * a.group;  // row r, class c: input[r, c * group ...] = input[e * group ...]
+    float acc = 0.0f;
+    for (int64_t k = 0; k < a.group; ++k) acc = acc + in[k];
+    a.output[e] = acc;
+  }
+}
+
+void sum_pool(const SumPoolArgs& a, int threads) {
+#pragma omp parallel for schedule(static) num_threads(threads) if (threads > 1 && a.out_numel > 1024)
+  for (int64_t o = 0; o < a.out_numel; ++o) a.output[o] = neuron::sum_pool_element(a, o);
+}
+
 int64_t find_outside_range(const float* x, int64_t n, float lo, float hi) {
   for (int64_t k = 0; k < n; ++k) {
     if (!(x[k] >= lo && x[k] <= hi)) return k;

@@ -136,6 +136,30 @@ SNN_STEP_INLINE float step(float x, float r, float alpha, float beta, float gamm
   }
 }
 
+// One output element of snn_sum_pool: the window's input values summed in row-major order of
+// the window offsets, positions in the padding skipped.
+SNN_STEP_INLINE float sum_pool_element(const SumPoolArgs& a, int64_t o) {
+  int64_t first[kMaxPoolRank];  // input coordinate of the window's first offset, per axis (may be < 0)
+  for (int d = a.rank - 1; d >= 0; --d) {
+    first[d] = (o % a.out_shape[d]) * a.stride[d] - a.pad_low[d];
+    o /= a.out_shape[d];
+  }
+  float acc = 0.0f;
+  for (int64_t w = 0; w < a.window_numel; ++w) {
+    int64_t rest = w, index = 0, scale = 1;
+    bool inside = true;
+    for (int d = a.rank - 1; d >= 0; --d) {
+      const int64_t x = first[d] + rest % a.window[d];
+      rest /= a.window[d];
+      inside = inside && x >= 0 && x < a.in_shape[d];
+      index += x * scale;
+      scale *= a.in_shape[d];
+    }
+    if (inside) acc = acc + a.input[index];
+  }
+  return acc;
+}
+
 // Calls fn.template operator()<M, TM, kExtras>() for the variant the arguments select (LI has
 // one variant: it ignores timing and the spike options). Host code only.
 template <class Fn>

@@ -132,6 +132,11 @@ static_assert(offsetof(struct snn_neuron_record, current) == 8, "offsetof(struct
 static_assert(offsetof(struct snn_neuron_record, adaptation) == 16, "offsetof(struct snn_neuron_record, adaptation) differs from the C# bindings");
 static_assert(offsetof(struct snn_neuron_record, refractory) == 24, "offsetof(struct snn_neuron_record, refractory) differs from the C# bindings");
 
+/* enum snn_padding */
+static_assert(sizeof(enum snn_padding) == 4, "enum snn_padding is not int-sized like its C# enum");
+static_assert(SNN_PADDING_VALID == 0, "SNN_PADDING_VALID differs from the C# bindings");
+static_assert(SNN_PADDING_SAME == 1, "SNN_PADDING_SAME differs from the C# bindings");
+
 /* struct snn_event_fc_params */
 static_assert(sizeof(struct snn_event_fc_params) == 32, "sizeof(struct snn_event_fc_params) differs from the C# bindings");
 static_assert(BINDGEN_ALIGNOF(struct snn_event_fc_params) == 8, "alignof(struct snn_event_fc_params) differs from the C# bindings");
