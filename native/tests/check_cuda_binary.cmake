@@ -1,5 +1,5 @@
 # ctest check that needs no GPU: libsnn.so carries device code for every architecture in
-# CMAKE_CUDA_ARCHITECTURES, and every kernel of src/kernels/*.cu is in it.
+# CMAKE_CUDA_ARCHITECTURES, and the kernels of src/kernels/*.cu and src/neurons/*.cu are in it.
 #   cmake -DCUOBJDUMP=<cuobjdump> -DLIBRARY=<libsnn.so> -DARCHITECTURES="70;80;90" -P check_cuda_binary.cmake
 execute_process(COMMAND "${CUOBJDUMP}" --list-elf "${LIBRARY}" OUTPUT_VARIABLE elf RESULT_VARIABLE rc ERROR_VARIABLE err)
 if(NOT rc EQUAL 0)
@@ -19,7 +19,7 @@ foreach(arch ${ARCHITECTURES})
 endforeach()
 
 execute_process(COMMAND "${CUOBJDUMP}" --dump-elf-symbols "${LIBRARY}" OUTPUT_VARIABLE symbols RESULT_VARIABLE rc)
-foreach(kernel lif_kernel poisson_kernel find_outside_kernel uniform_kernel fill_kernel broadcast_rows_kernel)
+foreach(kernel feed_forward_kernel recurrent_step_kernel poisson_kernel find_outside_kernel uniform_kernel fill_kernel broadcast_rows_kernel)
   if(NOT symbols MATCHES "${kernel}")
     message(FATAL_ERROR "kernel ${kernel} is missing from the device code of ${LIBRARY}")
   endif()

@@ -1,4 +1,4 @@
-// snn_lif_forward: validate every argument, then run the backend's LIF recurrence.
+// snn_lif_forward: validate every argument, then run LIF as a configuration of the neuron family.
 #include <cmath>
 #include <mutex>
 
@@ -64,17 +64,23 @@ SNN_API snn_status snn_lif_forward(const snn_tensor* current, const snn_lif_para
     }
     if (c.numel == 0) return;
 
-    LifArgs args{};
-    args.current = static_cast<const float*>(c.data);
-    args.spikes = static_cast<float*>(s.data);
-    args.membrane = m ? static_cast<float*>(m->data) : nullptr;
-    args.state = v ? static_cast<float*>(v->data) : nullptr;
+    // LIF is one configuration of the neuron family (snn/neuron.h): spike on the updated
+    // membrane, no refractory period, one spike per step; one kernel serves both calls.
+    NeuronArgs args{};
+    args.input = static_cast<const float*>(c.data);
+    args.output = static_cast<float*>(s.data);
+    args.beta_scalar = p.beta;
+    args.v = v ? static_cast<float*>(v->data) : nullptr;
+    args.record_membrane = m ? static_cast<float*>(m->data) : nullptr;
     args.steps = c.shape[0];
-    args.neurons = c.shape[1] * c.shape[2];
-    args.beta = p.beta;
-    args.threshold = p.threshold;
+    args.batch = c.shape[1];
+    args.neurons = c.shape[2];
+    args.model = NeuronModel::kLif;
+    args.timing = SpikeTiming::kAfterInput;
     args.reset = static_cast<ResetMode>(p.reset_mode);
+    args.max_spikes = 1;
+    args.threshold = p.threshold;
     std::lock_guard<std::mutex> lock(s.backend().mutex());
-    s.backend().lif(args);
+    s.backend().neuron(args);
   });
 }

@@ -47,7 +47,6 @@ class Backend {
   virtual int64_t find_outside_unit_interval(const float* x, int64_t n, float* bad_value) = 0;
   virtual void poisson(const PoissonArgs& args) = 0;
   virtual void linear(const LinearArgs& args) = 0;
-  virtual void lif(const LifArgs& args) = 0;
   // The neuron family (snn/neuron.h).
   virtual void neuron(const NeuronArgs& args) = 0;
   // Index of the first element of x[0, n) that is NaN or outside [lo, hi], or -1 if none; its

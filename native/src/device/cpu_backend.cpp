@@ -94,7 +94,6 @@ class CpuBackend final : public Backend {
   }
   void poisson(const PoissonArgs& args) override { cpu::poisson(args, threads()); }
   void linear(const LinearArgs& args) override { cpu::linear(args, threads()); }
-  void lif(const LifArgs& args) override { cpu::lif(args, threads()); }
   void neuron(const NeuronArgs& args) override { cpu::neuron(args, threads()); }
   void spike_count(const SpikeCountArgs& args) override { cpu::spike_count(args, threads()); }
   void population_code(const PopulationCodeArgs& args) override { cpu::population_code(args, threads()); }

@@ -214,11 +214,6 @@ class CudaBackend final : public Backend {
     check(cuda::poisson(args, ctx_->stream), "poisson kernel launch");
   }
 
-  void lif(const LifArgs& args) override {
-    DeviceScope scope(ctx_->ordinal);
-    check(cuda::lif(args, ctx_->stream), "lif kernel launch");
-  }
-
   void neuron(const NeuronArgs& args) override {
     DeviceScope scope(ctx_->ordinal);
     check(cuda::neuron(args, ctx_->stream), "neuron kernel launch");

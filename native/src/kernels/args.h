@@ -9,19 +9,6 @@ namespace snn {
 
 enum class ResetMode : int32_t { kSubtract = 0, kZero = 1, kNone = 2 };  // = snn_reset_mode
 
-// LIF recurrence over T steps for BN = B * N independent neurons (snn/lif.h).
-struct LifArgs {
-  const float* current;  // [T, BN]
-  float* spikes;         // [T, BN], never overlaps the others
-  float* membrane;       // [T, BN], nullptr, or exactly `current` (in place)
-  float* state;          // [BN] or nullptr; never overlaps the others
-  int64_t steps;         // T >= 1
-  int64_t neurons;       // BN
-  float beta;
-  float threshold;
-  ResetMode reset;
-};
-
 // Poisson encoding (snn/encode.h): spikes[t * BN + j] = u(t * BN + j) < intensities[j].
 struct PoissonArgs {
   const float* intensities;  // [BN], already checked to lie in [0, 1]

@@ -16,7 +16,6 @@ cudaError_t uniform(float* out, int64_t n, uint64_t seed, uint64_t offset, cudaS
 // outside [0, 1], or to n when there is none.
 cudaError_t find_outside_unit_interval(const float* x, int64_t n, unsigned long long* first, cudaStream_t stream);
 cudaError_t poisson(const PoissonArgs& args, cudaStream_t stream);
-cudaError_t lif(const LifArgs& args, cudaStream_t stream);
 // `count` copies of an `element_size`-byte (1, 4 or 8) pattern.
 cudaError_t fill(void* dst, size_t count, size_t element_size, const void* pattern, cudaStream_t stream);
 // out[r, :] = row[:] for r in [0, rows): the bias of a linear layer.

@@ -1,6 +1,6 @@
 // The neuron family (snn/neuron.h) on the CPU.
 //
-// Feed-forward populations: like lif_cpu.cpp, each task owns one batch row b and a run of
+// Feed-forward populations: each task owns one batch row b and a run of
 // neurons, keeps their state and decays in small local arrays, and walks time inside; the
 // loop over neurons is branch-free and contiguous so gcc vectorises it, and the task is
 // compiled for AVX2 and baseline x86-64 with the best clone picked at load time.
