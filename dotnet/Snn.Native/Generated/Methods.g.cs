@@ -296,4 +296,41 @@ public static unsafe partial class Methods
     /// </summary>
     [DllImport("snn", CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
     public static extern snn_status snn_event_network_neuron_spike_counts([NativeTypeName("const snn_event_network *")] snn_event_network* network, [NativeTypeName("int64_t")] long layer, [NativeTypeName("int64_t")] long sample, [NativeTypeName("uint32_t *")] uint* counts, [NativeTypeName("int64_t")] long count);
+
+    /// <summary>
+    /// The text of &lt;snn/event_callbacks.h&gt;, the interface a callback source implements (static
+    /// storage, UTF-8): trace time constants and on_pre_neuron, on_pre_synapse, on_post_neuron,
+    /// on_post_synapse, with the call order documented in it. Compile a source against it into a
+    /// shared library and pass that to snn_event_network_add_fc_layer_from_library.
+    /// </summary>
+    [DllImport("snn", CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+    [return: NativeTypeName("const char *")]
+    public static extern sbyte* snn_event_callbacks_header();
+
+    /// <summary>
+    /// Like snn_event_network_add_fc_layer, for a layer whose neurons also run the callbacks of the
+    /// shared library at <c>library_path</c> (UTF-8), which the network loads (dlopen) and keeps loaded.
+    /// The layer's spikes are those of a plain layer with the same weights; its traces are kept per
+    /// sample. A library that cannot be loaded, lacks a function or gives bad trace time constants is
+    /// SNN_ERROR_INVALID_ARGUMENT with the reason; an exception thrown by a callback fails the
+    /// inference (SNN_ERROR_INVALID_ARGUMENT with its message).
+    /// </summary>
+    [DllImport("snn", CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+    public static extern snn_status snn_event_network_add_fc_layer_from_library(snn_event_network* network, [NativeTypeName("const snn_event_fc_params *")] snn_event_fc_params* @params, snn_tensor* weights, [NativeTypeName("const char *")] sbyte* library_path, [NativeTypeName("int64_t *")] long* out_index);
+
+    /// <summary>Number of synaptic and neuron traces per neuron of <c>layer</c> (0 and 0 without callbacks).</summary>
+    [DllImport("snn", CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+    public static extern snn_status snn_event_network_trace_counts([NativeTypeName("const snn_event_network *")] snn_event_network* network, [NativeTypeName("int64_t")] long layer, [NativeTypeName("int32_t *")] int* out_synaptic, [NativeTypeName("int32_t *")] int* out_neuron);
+
+    /// <summary>
+    /// Copies the synaptic traces of <c>layer</c> at the end of <c>sample</c> of the last inference, float32
+    /// [n_neurons, n_inputs, n_synaptic] (each neuron's values at its last event): <c>count</c> must be
+    /// that product.
+    /// </summary>
+    [DllImport("snn", CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+    public static extern snn_status snn_event_network_synaptic_traces([NativeTypeName("const snn_event_network *")] snn_event_network* network, [NativeTypeName("int64_t")] long layer, [NativeTypeName("int64_t")] long sample, float* traces, [NativeTypeName("int64_t")] long count);
+
+    /// <summary>Copies the neuron traces of <c>layer</c> at the end of <c>sample</c>, float32 [n_neurons, n_neuron].</summary>
+    [DllImport("snn", CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+    public static extern snn_status snn_event_network_neuron_traces([NativeTypeName("const snn_event_network *")] snn_event_network* network, [NativeTypeName("int64_t")] long layer, [NativeTypeName("int64_t")] long sample, float* traces, [NativeTypeName("int64_t")] long count);
 }

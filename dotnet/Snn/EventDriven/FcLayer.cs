@@ -13,8 +13,11 @@ public sealed class FcLayer
     private readonly float[,] _weights;
 
     internal FcLayer(SpikingNetwork network, int index, int nInputs, int nNeurons, float tauS, float threshold,
-        int bufferSize, float[,] weights)
+        int bufferSize, float[,] weights, string? sourcePath, int synapticTraceCount, int neuronTraceCount)
     {
+        SourcePath = sourcePath;
+        SynapticTraceCount = synapticTraceCount;
+        NeuronTraceCount = neuronTraceCount;
         _network = network;
         _weights = weights;
         Index = index;
@@ -78,6 +81,29 @@ public sealed class FcLayer
 
     /// <summary>Spikes fired by each neuron for <paramref name="sample"/> of the last (batched) inference.</summary>
     public uint[] GetNSpikes(int sample) => _network.NeuronSpikeCounts(Index, sample);
+
+    /// <summary>The callback source of a layer made by <see cref="SpikingNetwork.AddFcLayerFromSource"/>, else null.</summary>
+    public string? SourcePath { get; }
+
+    /// <summary>Synaptic traces per synapse (0 for layers without callbacks).</summary>
+    public int SynapticTraceCount { get; }
+
+    /// <summary>Neuron traces per neuron (0 for layers without callbacks).</summary>
+    public int NeuronTraceCount { get; }
+
+    /// <summary>The synaptic traces [NNeurons, NInputs, SynapticTraceCount] at the end of the last
+    /// inference, each neuron's at its last event (zeros before any). After a batch use <see cref="GetSynapticTraces"/>.</summary>
+    public float[,,] SynapticTraces => (float[,,])_network.LayerTraces(Index, sample: null, synaptic: true);
+
+    /// <summary>The neuron traces [NNeurons, NeuronTraceCount] at the end of the last inference (zeros before any).
+    /// After a batch use <see cref="GetNeuronTraces"/>.</summary>
+    public float[,] NeuronTraces => (float[,])_network.LayerTraces(Index, sample: null, synaptic: false);
+
+    /// <summary>The synaptic traces at the end of <paramref name="sample"/> of the last (batched) inference.</summary>
+    public float[,,] GetSynapticTraces(int sample) => (float[,,])_network.LayerTraces(Index, sample, synaptic: true);
+
+    /// <summary>The neuron traces at the end of <paramref name="sample"/> of the last (batched) inference.</summary>
+    public float[,] GetNeuronTraces(int sample) => (float[,])_network.LayerTraces(Index, sample, synaptic: false);
 
     // EvSpikeSim's Python names. The bridge turns "NInputs" into "ninputs" (a lone capital joins the next
     // word, which keeps "DType" as "dtype"), but keeps underscores: these aliases give Python n_inputs,

@@ -14,7 +14,7 @@ namespace Snn.EventDriven;
 /// </summary>
 public sealed unsafe class SpikingNetwork : IReadOnlyList<FcLayer>, IDisposable
 {
-    /// <summary>Where layers with custom callbacks would be compiled (EvSpikeSim's default is /tmp/evspikesim).</summary>
+    /// <summary>Where layers with custom callbacks are compiled by default (EvSpikeSim's default is /tmp/evspikesim).</summary>
     public const string DefaultCompilePath = "/tmp/snn-evspikesim";
 
     private readonly EventNetworkHandle _handle;
@@ -38,7 +38,7 @@ public sealed unsafe class SpikingNetwork : IReadOnlyList<FcLayer>, IDisposable
         Device = device;
     }
 
-    /// <summary>The folder given at construction for compiled custom-callback sources.</summary>
+    /// <summary>Where <see cref="AddFcLayerFromSource"/> compiles and caches callback libraries.</summary>
     public string CompilePath { get; }
 
     /// <summary>The device the network computes on.</summary>
@@ -99,7 +99,29 @@ public sealed unsafe class SpikingNetwork : IReadOnlyList<FcLayer>, IDisposable
     /// number of output spikes per neuron reserved up front: the simulator grows its buffers on demand,
     /// so it never loses a spike and results never depend on it.
     /// </summary>
-    public FcLayer AddFcLayer(int nInputs, int nNeurons, float tauS, float threshold, Initializer initializer, int bufferSize = 64)
+    public FcLayer AddFcLayer(int nInputs, int nNeurons, float tauS, float threshold, Initializer initializer, int bufferSize = 64) =>
+        AddLayer(nInputs, nNeurons, tauS, threshold, initializer, bufferSize, sourcePath: null);
+
+    /// <summary>
+    /// Appends a fully connected layer whose neurons also run the custom callbacks of the C++ source at
+    /// <paramref name="srcPath"/> (EvSpikeSim's add_fc_layer_from_source): it implements
+    /// &lt;snn/event_callbacks.h&gt; (trace time constants, on_pre_neuron, on_pre_synapse, on_post_neuron,
+    /// on_post_synapse; see examples/event_driven). The source is compiled with the system C++ compiler
+    /// (<c>$CXX</c>, else <c>c++</c>; C++17, -O2) into <see cref="CompilePath"/>, cached by the hash of its
+    /// content, and loaded. The layer fires exactly like <see cref="AddFcLayer"/>'s; its traces are in
+    /// <see cref="FcLayer.SynapticTraces"/> and <see cref="FcLayer.NeuronTraces"/> after each inference.
+    /// </summary>
+    /// <exception cref="FileNotFoundException">The source does not exist.</exception>
+    /// <exception cref="CallbackCompilationException">It does not compile (the message carries the compiler's output).</exception>
+    public FcLayer AddFcLayerFromSource(string srcPath, int nInputs, int nNeurons, float tauS, float threshold,
+        Initializer initializer, int bufferSize = 64)
+    {
+        ArgumentNullException.ThrowIfNull(srcPath);
+        return AddLayer(nInputs, nNeurons, tauS, threshold, initializer, bufferSize, srcPath);
+    }
+
+    private FcLayer AddLayer(int nInputs, int nNeurons, float tauS, float threshold, Initializer initializer, int bufferSize,
+        string? sourcePath)
     {
         ArgumentNullException.ThrowIfNull(initializer);
         lock (_gate)
@@ -112,6 +134,7 @@ public sealed unsafe class SpikingNetwork : IReadOnlyList<FcLayer>, IDisposable
                 throw new SnnArgumentException(ErrorCode.InvalidArgument,
                     $"layer {_layers.Count} would have nInputs = {nInputs} but layer {_layers.Count - 1} has {_layers[^1].NNeurons} neurons; " +
                     "a layer's nInputs must be the nNeurons of the layer before it.");
+            var library = sourcePath is null ? null : CallbackCompiler.Build(sourcePath, CompilePath);
 
             var weights = new float[nNeurons, nInputs];
             var pin = GCHandle.Alloc(weights, GCHandleType.Pinned);
@@ -129,10 +152,22 @@ public sealed unsafe class SpikingNetwork : IReadOnlyList<FcLayer>, IDisposable
                     buffer_size = bufferSize,
                 };
                 long index;
-                NativeCall.Check(Methods.snn_event_network_add_fc_layer(handle, &parameters, view.Pointer, &index));
+                if (library is null)
+                {
+                    NativeCall.Check(Methods.snn_event_network_add_fc_layer(handle, &parameters, view.Pointer, &index));
+                }
+                else
+                {
+                    var path = System.Text.Encoding.UTF8.GetBytes(library + "\0");
+                    fixed (byte* p = path)
+                        NativeCall.Check(Methods.snn_event_network_add_fc_layer_from_library(handle, &parameters, view.Pointer, (sbyte*)p, &index));
+                }
                 _handle.Keep(pin);  // the native layer reads the array from now on
                 kept = true;
-                var layer = new FcLayer(this, (int)index, nInputs, nNeurons, tauS, threshold, bufferSize, weights);
+                int synapticTraces, neuronTraces;
+                NativeCall.Check(Methods.snn_event_network_trace_counts(handle, index, &synapticTraces, &neuronTraces));
+                var layer = new FcLayer(this, (int)index, nInputs, nNeurons, tauS, threshold, bufferSize, weights,
+                    sourcePath is null ? null : Path.GetFullPath(sourcePath), synapticTraces, neuronTraces);
                 _layers.Add(layer);
                 _spikes.Clear();
                 _batchSize = 0;
@@ -252,6 +287,27 @@ public sealed unsafe class SpikingNetwork : IReadOnlyList<FcLayer>, IDisposable
                 NativeCall.Check(Methods.snn_event_network_neuron_spike_counts(handle, layer, s, c, neurons));
             GC.KeepAlive(_handle);
             return counts;
+        }
+    }
+
+    // The traces of `layer` for `sample` (null: the single sample of the last inference): synaptic
+    // float[n_neurons, n_inputs, n_synaptic] or neuron float[n_neurons, n_neuron]; zeros before any inference.
+    internal Array LayerTraces(int layer, int? sample, bool synaptic)
+    {
+        lock (_gate)
+        {
+            var handle = Pointer;
+            var l = _layers[layer];
+            Array traces = synaptic
+                ? new float[l.NNeurons, l.NInputs, l.SynapticTraceCount]
+                : new float[l.NNeurons, l.NeuronTraceCount];
+            if (SampleOrEmpty(sample) is not { } s) return traces;
+            fixed (byte* p = &MemoryMarshal.GetArrayDataReference(traces))
+                NativeCall.Check(synaptic
+                    ? Methods.snn_event_network_synaptic_traces(handle, layer, s, (float*)p, traces.Length)
+                    : Methods.snn_event_network_neuron_traces(handle, layer, s, (float*)p, traces.Length));
+            GC.KeepAlive(_handle);
+            return traces;
         }
     }
 

@@ -91,4 +91,36 @@ SNN_API snn_status snn_event_network_spikes(const snn_event_network* network, in
 SNN_API snn_status snn_event_network_neuron_spike_counts(const snn_event_network* network, int64_t layer,
                                                          int64_t sample, uint32_t* counts, int64_t count);
 
+/* ----- Custom neuron callbacks (EvSpikeSim's add_fc_layer_from_source) ----- */
+
+/* The text of <snn/event_callbacks.h>, the interface a callback source implements (static
+ * storage, UTF-8): trace time constants and on_pre_neuron, on_pre_synapse, on_post_neuron,
+ * on_post_synapse, with the call order documented in it. Compile a source against it into a
+ * shared library and pass that to snn_event_network_add_fc_layer_from_library. */
+SNN_API const char* snn_event_callbacks_header(void);
+
+/* Like snn_event_network_add_fc_layer, for a layer whose neurons also run the callbacks of the
+ * shared library at `library_path` (UTF-8), which the network loads (dlopen) and keeps loaded.
+ * The layer's spikes are those of a plain layer with the same weights; its traces are kept per
+ * sample. A library that cannot be loaded, lacks a function or gives bad trace time constants is
+ * SNN_ERROR_INVALID_ARGUMENT with the reason; an exception thrown by a callback fails the
+ * inference (SNN_ERROR_INVALID_ARGUMENT with its message). */
+SNN_API snn_status snn_event_network_add_fc_layer_from_library(snn_event_network* network,
+                                                               const snn_event_fc_params* params, snn_tensor* weights,
+                                                               const char* library_path, int64_t* out_index);
+
+/* Number of synaptic and neuron traces per neuron of `layer` (0 and 0 without callbacks). */
+SNN_API snn_status snn_event_network_trace_counts(const snn_event_network* network, int64_t layer,
+                                                  int32_t* out_synaptic, int32_t* out_neuron);
+
+/* Copies the synaptic traces of `layer` at the end of `sample` of the last inference, float32
+ * [n_neurons, n_inputs, n_synaptic] (each neuron's values at its last event): `count` must be
+ * that product. */
+SNN_API snn_status snn_event_network_synaptic_traces(const snn_event_network* network, int64_t layer, int64_t sample,
+                                                     float* traces, int64_t count);
+
+/* Copies the neuron traces of `layer` at the end of `sample`, float32 [n_neurons, n_neuron]. */
+SNN_API snn_status snn_event_network_neuron_traces(const snn_event_network* network, int64_t layer, int64_t sample,
+                                                   float* traces, int64_t count);
+
 #endif /* SNN_EVENT_H */

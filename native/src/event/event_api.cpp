@@ -125,55 +125,90 @@ SNN_API void snn_event_network_release(snn_event_network* network) {
   });
 }
 
+namespace {
+
+// Validates a layer and its weights; `callbacks_path` (or NULL) names the callback library, which is
+// loaded only once everything else has been checked. Appends the layer and clears the results.
+void add_layer(snn_event_network* network, const snn_event_fc_params* params, snn_tensor* weights,
+               const char* callbacks_path, bool with_callbacks, int64_t* out_index) {
+  event::Network& n = require_network(network, "network");
+  api::require_ptr(params, "params");
+  snn_tensor& w = api::require_tensor(weights, "weights");
+  if (with_callbacks) api::require_ptr(callbacks_path, "library_path");
+  api::require_ptr(out_index, "out_index");
+  const snn_event_fc_params p = *params;
+  constexpr int64_t kMaxNeurons = std::numeric_limits<uint32_t>::max();  // spike indices are uint32
+  if (p.n_inputs < 1 || p.n_inputs > kMaxNeurons) {
+    fail(SNN_ERROR_INVALID_ARGUMENT, str("n_inputs must be in [1, ", kMaxNeurons, "], got ", p.n_inputs,
+                                         "; pass the number of inputs of the layer"));
+  }
+  if (p.n_neurons < 1 || p.n_neurons > kMaxNeurons) {
+    fail(SNN_ERROR_INVALID_ARGUMENT, str("n_neurons must be in [1, ", kMaxNeurons, "], got ", p.n_neurons,
+                                         "; pass the number of neurons of the layer"));
+  }
+  if (!(std::isfinite(p.tau_s) && p.tau_s > 0.0f && std::isfinite(2.0f * p.tau_s))) {
+    fail(SNN_ERROR_INVALID_ARGUMENT, str("tau_s must be finite and > 0 (and 2 * tau_s finite), got ", p.tau_s,
+                                         "; pass the synaptic time constant in seconds, e.g. 0.01"));
+  }
+  if (!(std::isfinite(p.threshold) && p.threshold > 0.0f)) {
+    fail(SNN_ERROR_INVALID_ARGUMENT, str("threshold must be finite and > 0, got ", p.threshold,
+                                         "; pass a positive threshold (a neuron at rest has u = 0)"));
+  }
+  if (p.buffer_size < 1) {
+    fail(SNN_ERROR_INVALID_ARGUMENT,
+         str("buffer_size must be >= 1, got ", p.buffer_size, "; pass the expected spikes per neuron, e.g. 64"));
+  }
+  require_host_float_tensor(w, "weights");
+  api::require_rank(w, 2, "weights", "[n_neurons, n_inputs]");
+  if (w.shape[0] != p.n_neurons || w.shape[1] != p.n_inputs) {
+    fail(SNN_ERROR_INVALID_ARGUMENT, str("weights ", shape_string(2, w.shape), " does not match the layer; pass "
+                                         "float32 [n_neurons, n_inputs] = [", p.n_neurons, ", ", p.n_inputs, "]"));
+  }
+  std::lock_guard<std::mutex> lock(n.mutex);
+  if (!n.layers.empty()) {
+    const int64_t previous = n.layers.back().params.n_neurons;
+    if (p.n_inputs != previous) {
+      fail(SNN_ERROR_INVALID_ARGUMENT,
+           str("layer ", n.layers.size(), " would have n_inputs = ", p.n_inputs, " but layer ", n.layers.size() - 1,
+               " has ", previous, " neurons; a layer's n_inputs must be the n_neurons of the layer before it"));
+    }
+  }
+  std::shared_ptr<const event::Callbacks> callbacks;
+  if (with_callbacks) callbacks = event::load_callbacks(callbacks_path, p.tau_s, 2.0f * p.tau_s);
+  n.layers.reserve(n.layers.size() + 1);
+  n.outputs.clear();
+  n.batch = 0;
+  n.layers.push_back(event::FcLayer{p, Ref<snn_tensor>::share(&w), std::move(callbacks), {}});
+  *out_index = static_cast<int64_t>(n.layers.size()) - 1;
+}
+
+}  // namespace
+
 SNN_API snn_status snn_event_network_add_fc_layer(snn_event_network* network, const snn_event_fc_params* params,
                                                   snn_tensor* weights, int64_t* out_index) {
-  return guard("snn_event_network_add_fc_layer", [&] {
+  return guard("snn_event_network_add_fc_layer",
+               [&] { add_layer(network, params, weights, nullptr, false, out_index); });
+}
+
+SNN_API const char* snn_event_callbacks_header(void) { return event::kCallbacksHeader; }
+
+SNN_API snn_status snn_event_network_add_fc_layer_from_library(snn_event_network* network,
+                                                               const snn_event_fc_params* params, snn_tensor* weights,
+                                                               const char* library_path, int64_t* out_index) {
+  return guard("snn_event_network_add_fc_layer_from_library",
+               [&] { add_layer(network, params, weights, library_path, true, out_index); });
+}
+
+SNN_API snn_status snn_event_network_trace_counts(const snn_event_network* network, int64_t layer,
+                                                  int32_t* out_synaptic, int32_t* out_neuron) {
+  return guard("snn_event_network_trace_counts", [&] {
     event::Network& n = require_network(network, "network");
-    api::require_ptr(params, "params");
-    snn_tensor& w = api::require_tensor(weights, "weights");
-    api::require_ptr(out_index, "out_index");
-    const snn_event_fc_params p = *params;
-    constexpr int64_t kMaxNeurons = std::numeric_limits<uint32_t>::max();  // spike indices are uint32
-    if (p.n_inputs < 1 || p.n_inputs > kMaxNeurons) {
-      fail(SNN_ERROR_INVALID_ARGUMENT, str("n_inputs must be in [1, ", kMaxNeurons, "], got ", p.n_inputs,
-                                           "; pass the number of inputs of the layer"));
-    }
-    if (p.n_neurons < 1 || p.n_neurons > kMaxNeurons) {
-      fail(SNN_ERROR_INVALID_ARGUMENT, str("n_neurons must be in [1, ", kMaxNeurons, "], got ", p.n_neurons,
-                                           "; pass the number of neurons of the layer"));
-    }
-    if (!(std::isfinite(p.tau_s) && p.tau_s > 0.0f && std::isfinite(2.0f * p.tau_s))) {
-      fail(SNN_ERROR_INVALID_ARGUMENT, str("tau_s must be finite and > 0 (and 2 * tau_s finite), got ", p.tau_s,
-                                           "; pass the synaptic time constant in seconds, e.g. 0.01"));
-    }
-    if (!(std::isfinite(p.threshold) && p.threshold > 0.0f)) {
-      fail(SNN_ERROR_INVALID_ARGUMENT, str("threshold must be finite and > 0, got ", p.threshold,
-                                           "; pass a positive threshold (a neuron at rest has u = 0)"));
-    }
-    if (p.buffer_size < 1) {
-      fail(SNN_ERROR_INVALID_ARGUMENT,
-           str("buffer_size must be >= 1, got ", p.buffer_size, "; pass the expected spikes per neuron, e.g. 64"));
-    }
-    require_host_float_tensor(w, "weights");
-    api::require_rank(w, 2, "weights", "[n_neurons, n_inputs]");
-    if (w.shape[0] != p.n_neurons || w.shape[1] != p.n_inputs) {
-      fail(SNN_ERROR_INVALID_ARGUMENT, str("weights ", shape_string(2, w.shape), " does not match the layer; pass "
-                                           "float32 [n_neurons, n_inputs] = [", p.n_neurons, ", ", p.n_inputs, "]"));
-    }
+    api::require_ptr(out_synaptic, "out_synaptic");
+    api::require_ptr(out_neuron, "out_neuron");
     std::lock_guard<std::mutex> lock(n.mutex);
-    if (!n.layers.empty()) {
-      const int64_t previous = n.layers.back().params.n_neurons;
-      if (p.n_inputs != previous) {
-        fail(SNN_ERROR_INVALID_ARGUMENT,
-             str("layer ", n.layers.size(), " would have n_inputs = ", p.n_inputs, " but layer ", n.layers.size() - 1,
-                 " has ", previous, " neurons; a layer's n_inputs must be the n_neurons of the layer before it"));
-      }
-    }
-    n.layers.reserve(n.layers.size() + 1);
-    n.outputs.clear();
-    n.batch = 0;
-    n.layers.push_back(event::FcLayer{p, Ref<snn_tensor>::share(&w), {}});
-    *out_index = static_cast<int64_t>(n.layers.size()) - 1;
+    const event::FcLayer& l = require_layer(n, layer);
+    *out_synaptic = l.callbacks ? static_cast<int32_t>(l.callbacks->synaptic_taus.size()) : 0;
+    *out_neuron = l.callbacks ? static_cast<int32_t>(l.callbacks->neuron_taus.size()) : 0;
   });
 }
 
@@ -301,4 +336,39 @@ SNN_API snn_status snn_event_network_neuron_spike_counts(const snn_event_network
     const auto first = o.neuron_counts.begin() + sample * neurons;
     std::copy(first, first + neurons, counts);
   });
+}
+
+namespace {
+void copy_traces(const snn_event_network* network, int64_t layer, int64_t sample, float* traces, int64_t count,
+                 bool synaptic) {
+  event::Network& n = require_network(network, "network");
+  std::lock_guard<std::mutex> lock(n.mutex);
+  const event::LayerOutput& o = require_output(n, layer, sample);
+  const event::FcLayer& l = n.layers[static_cast<size_t>(layer)];
+  const int64_t per_neuron =
+      !l.callbacks ? 0
+      : synaptic   ? l.params.n_inputs * static_cast<int64_t>(l.callbacks->synaptic_taus.size())
+                   : static_cast<int64_t>(l.callbacks->neuron_taus.size());
+  const int64_t size = l.params.n_neurons * per_neuron;
+  if (count != size) {
+    fail(SNN_ERROR_INVALID_ARGUMENT,
+         str("count is ", count, " but layer ", layer, " has ", size, synaptic ? " synaptic" : " neuron",
+             " trace values per sample; pass a buffer of that many floats (see snn_event_network_trace_counts)"));
+  }
+  if (size == 0) return;
+  api::require_ptr(traces, "traces");
+  const std::vector<float>& all = synaptic ? o.synaptic_traces : o.neuron_traces;
+  std::copy(all.begin() + sample * size, all.begin() + (sample + 1) * size, traces);
+}
+}  // namespace
+
+SNN_API snn_status snn_event_network_synaptic_traces(const snn_event_network* network, int64_t layer, int64_t sample,
+                                                     float* traces, int64_t count) {
+  return guard("snn_event_network_synaptic_traces",
+               [&] { copy_traces(network, layer, sample, traces, count, true); });
+}
+
+SNN_API snn_status snn_event_network_neuron_traces(const snn_event_network* network, int64_t layer, int64_t sample,
+                                                   float* traces, int64_t count) {
+  return guard("snn_event_network_neuron_traces", [&] { copy_traces(network, layer, sample, traces, count, false); });
 }

@@ -30,6 +30,11 @@
 //  - otherwise a task gathers its block's weights for a chunk of input spikes into a small
 //    [chunk, kLanes] panel in L1, touching only the weights the spikes use.
 // Both give the same numbers: only where the weights are read from differs.
+//
+// Layers with custom callbacks (event/callbacks.h) run run_block_callbacks instead: the same
+// per-neuron arithmetic, neuron by neuron without SIMD (the callbacks are opaque calls into the
+// user's library), with EvSpikeSim's trace decays and call order. Their spikes are bit-identical
+// to a built-in layer with the same weights.
 #include <omp.h>
 
 #include <algorithm>
@@ -39,6 +44,8 @@
 #include <limits>
 #include <new>
 
+#include "core/error.h"
+#include "event/callbacks.h"
 #include "event/fc_kernel.h"
 
 namespace snn::event {
@@ -211,6 +218,62 @@ __attribute__((target_clones("avx2", "default"))) void run_block(const FcLayerAr
   }
 }
 
+// One task of a layer with callbacks: neurons [n0, n0 + lanes) of one sample, each run on its own
+// with its traces (synaptic [lanes, n_inputs, n_synaptic] and neuron [lanes, n_neuron], zero on
+// entry). EvSpikeSim's order: every event decays a, b and every trace from the neuron's last event;
+// an input spike through synapse j then calls on_pre_synapse(w_j, ...) and on_pre_neuron(w_j, ...)
+// before it is integrated; an output spike calls on_post_neuron, then on_post_synapse for every
+// synapse in order, before the reset.
+void run_block_callbacks(const FcLayerArgs& layer, const uint32_t* indices, const float* times, const Step* steps,
+                         int64_t count, int64_t n0, int lanes, std::vector<Emitted>& out, uint32_t* counts,
+                         float* synaptic, float* neuron) {
+  const Callbacks& cb = *layer.callbacks;
+  const float tau = layer.tau, threshold = layer.threshold;
+  const int64_t inputs = layer.n_inputs;
+  const size_t n_syn = cb.synaptic_taus.size(), n_neu = cb.neuron_taus.size();
+  for (int k = 0; k < lanes; ++k) {
+    const uint32_t neuron_index = static_cast<uint32_t>(n0 + k);
+    const float* w = layer.weights + static_cast<int64_t>(neuron_index) * inputs;
+    float* syn = synaptic + static_cast<int64_t>(k) * inputs * static_cast<int64_t>(n_syn);
+    float* neu = neuron + static_cast<size_t>(k) * n_neu;
+    float a = 0.0f, b = 0.0f, now = 0.0f;
+    const auto decay_to = [&](float t) {
+      const float x = std::exp((now - t) / tau);
+      a *= x * x;
+      b *= x;
+      for (size_t q = 0; q < n_neu; ++q) neu[q] *= std::exp((now - t) / cb.neuron_taus[q]);
+      for (size_t q = 0; q < n_syn; ++q) {
+        const float f = std::exp((now - t) / cb.synaptic_taus[q]);
+        for (int64_t j = 0; j < inputs; ++j) syn[j * static_cast<int64_t>(n_syn) + static_cast<int64_t>(q)] *= f;
+      }
+      now = t;
+    };
+    for (int64_t g = 0; g < count; ++g) {
+      decay_to(times[g]);
+      const uint32_t j = indices[g];
+      cb.on_pre_synapse(w[j], neu, syn + static_cast<int64_t>(j) * static_cast<int64_t>(n_syn));
+      cb.on_pre_neuron(w[j], neu);
+      a += w[j];
+      b += w[j];
+      const float next = steps[g].next;
+      for (;;) {
+        const float d = b * b - 4.0f * a * threshold;
+        if (d < 0.0f) break;
+        const float l = 2.0f * a / (b + std::sqrt(d));
+        if (l <= 0.0f) break;
+        const float t = now + tau * std::log(l);
+        if (!(now < t && t < next)) break;
+        decay_to(t);
+        cb.on_post_neuron(neu);
+        for (int64_t i = 0; i < inputs; ++i) cb.on_post_synapse(w[i], neu, syn + i * static_cast<int64_t>(n_syn));
+        out.push_back(Emitted{spike_key(t, neuron_index), g});
+        ++counts[k];
+        b -= threshold;
+      }
+    }
+  }
+}
+
 struct Run {
   int thread;
   size_t begin, end;
@@ -299,7 +362,8 @@ void fc_forward_cpu(const FcLayerArgs& layer, const SpikeBatchView& input, int t
   // The transposed copy pays off once the call's spikes use each weight about once or more.
   const int64_t blocks = (neurons + kLanes - 1) / kLanes;
   WeightSource source{layer.weights, nullptr, layer.n_inputs};
-  if (total >= layer.n_inputs / kTransposeRatio) {
+  const Callbacks* callbacks = layer.callbacks;
+  if (callbacks == nullptr && total >= layer.n_inputs / kTransposeRatio) {
     make_panels(layer.weights, layer.n_neurons, layer.n_inputs, threads, scratch);
     source.panels = scratch.data();
   }
@@ -312,6 +376,10 @@ void fc_forward_cpu(const FcLayerArgs& layer, const SpikeBatchView& input, int t
   for (Arena& arena : arenas) arena.spikes.reserve(reserve);
   std::vector<Run> runs(static_cast<size_t>(tasks));
   std::vector<uint32_t> counts(static_cast<size_t>(batch * neurons), 0);
+  const int64_t n_syn = callbacks ? static_cast<int64_t>(callbacks->synaptic_taus.size()) : 0;
+  const int64_t n_neu = callbacks ? static_cast<int64_t>(callbacks->neuron_taus.size()) : 0;
+  std::vector<float> synaptic_traces(static_cast<size_t>(batch * neurons * layer.n_inputs * n_syn), 0.0f);
+  std::vector<float> neuron_traces(static_cast<size_t>(batch * neurons * n_neu), 0.0f);
   parallel_for(tasks, threads, true, [&](int64_t task) {
     const int64_t block = task / batch, sample = task % batch;
     const int thread = omp_get_thread_num();
@@ -319,12 +387,20 @@ void fc_forward_cpu(const FcLayerArgs& layer, const SpikeBatchView& input, int t
     const size_t begin = arena.size();
     const int64_t s0 = input.offsets[sample], count = input.offsets[sample + 1] - s0;
     const int64_t n0 = block * kLanes;
-    if (count > 0) {
-      run_block(layer, source, input.indices + s0, times + s0, steps.data() + s0, count, n0,
-                static_cast<int>(std::min<int64_t>(kLanes, neurons - n0)), arena, counts.data() + sample * neurons + n0);
+    const int lanes = static_cast<int>(std::min<int64_t>(kLanes, neurons - n0));
+    if (count > 0 && callbacks != nullptr) {
+      run_block_callbacks(layer, input.indices + s0, times + s0, steps.data() + s0, count, n0, lanes, arena,
+                          counts.data() + sample * neurons + n0,
+                          synaptic_traces.data() + (sample * neurons + n0) * layer.n_inputs * n_syn,
+                          neuron_traces.data() + (sample * neurons + n0) * n_neu);
+    } else if (count > 0) {
+      run_block(layer, source, input.indices + s0, times + s0, steps.data() + s0, count, n0, lanes, arena,
+                counts.data() + sample * neurons + n0);
     }
     runs[static_cast<size_t>(task)] = Run{thread, begin, arena.size()};
   });
+
+  if (callbacks != nullptr) callbacks->rethrow_callback_error();
 
   // Per sample: bucket the blocks' spikes by input interval, then sort each (small) bucket.
   std::vector<int64_t> offsets(static_cast<size_t>(batch) + 1, 0);
@@ -371,6 +447,8 @@ void fc_forward_cpu(const FcLayerArgs& layer, const SpikeBatchView& input, int t
   out.indices.swap(out_indices);
   out.times.swap(out_times);
   out.neuron_counts.swap(counts);
+  out.synaptic_traces.swap(synaptic_traces);
+  out.neuron_traces.swap(neuron_traces);
 }
 
 }  // namespace snn::event

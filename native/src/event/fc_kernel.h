@@ -7,6 +7,8 @@
 
 namespace snn::event {
 
+struct Callbacks;  // event/callbacks.h
+
 // One fully connected layer as the kernel reads it.
 struct FcLayerArgs {
   const float* weights;  // [n_neurons, n_inputs], row-major (EvSpikeSim's layout, the public one)
@@ -15,6 +17,7 @@ struct FcLayerArgs {
   float tau;        // membrane time constant, 2 * tau_s rounded to float32 as EvSpikeSim does
   float threshold;  // > 0
   int64_t buffer_size;
+  const Callbacks* callbacks;  // custom neuron callbacks, or nullptr for the built-in neurons
 };
 
 // Input spikes of a batch in CSR form: sample s holds entries [offsets[s], offsets[s + 1]),
@@ -33,6 +36,9 @@ struct LayerOutput {
   std::vector<uint32_t> indices;
   std::vector<float> times;
   std::vector<uint32_t> neuron_counts;  // [batch, n_neurons]
+  // Layers with callbacks: the traces at the end of each sample (empty otherwise).
+  std::vector<float> synaptic_traces;  // [batch, n_neurons, n_inputs, n_synaptic_traces]
+  std::vector<float> neuron_traces;    // [batch, n_neurons, n_neuron_traces]
 
   SpikeBatchView view() const {
     return SpikeBatchView{static_cast<int64_t>(offsets.size()) - 1, offsets.data(), indices.data(), times.data()};

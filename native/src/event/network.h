@@ -12,6 +12,7 @@
 
 #include "core/refcount.h"
 #include "device/device.h"
+#include "event/callbacks.h"
 #include "event/fc_kernel.h"
 #include "snn/event.h"
 #include "tensor/tensor.h"
@@ -21,11 +22,12 @@ namespace snn::event {
 struct FcLayer {
   snn_event_fc_params params;
   Ref<snn_tensor> weights;  // float32 [n_neurons, n_inputs] on a CPU device
+  std::shared_ptr<const Callbacks> callbacks;  // custom neurons, or null for the built-in ones
   std::vector<float> scratch;  // the kernel's transposed weights, rebuilt by each inference that uses them
 
   FcLayerArgs args() const {
     return FcLayerArgs{static_cast<const float*>(weights->data), params.n_inputs, params.n_neurons,
-                       2.0f * params.tau_s, params.threshold, params.buffer_size};
+                       2.0f * params.tau_s, params.threshold, params.buffer_size, callbacks.get()};
   }
 };
 
