@@ -4,7 +4,10 @@
 //   large: 1000 -> 4096 -> 4096 -> 10,     weights U(-1, 1), U(-0.07, 0.07), U(-0.05, 0.05)
 // Every sample: 200 input spikes with uniformly random indices and times in [0, 0.1) s;
 // tau_s = 0.01 and threshold 0.5 in every layer. A fresh sample per repetition.
-//   snn_event_bench small|large [threads=0] [repeats=50] [batch=1] [warmup=3]
+//   snn_event_bench small|large [threads=0] [repeats=50] [batch=1] [warmup=3] [callbacks.so]
+// With a callback library (a source implementing <snn/event_callbacks.h> compiled to a shared
+// library, e.g. examples/event_driven/empty.cpp) every layer runs its callbacks: that measures
+// what custom callbacks cost over the built-in neurons.
 // Prints, per layer, the mean output spikes per sample; then the median, quartiles and range of
 // the milliseconds per sample, and synaptic events (input spike x neuron updates) per second.
 // Not a test: timings depend on the host (see docs/benchmarks.md).
@@ -55,6 +58,7 @@ int main(int argc, char** argv) {
   const int repeats = argc > 3 ? std::atoi(argv[3]) : 50;
   const int64_t batch = argc > 4 ? std::atoll(argv[4]) : 1;
   const int warmup = argc > 5 ? std::atoi(argv[5]) : 3;
+  const char* callbacks = argc > 6 ? argv[6] : nullptr;
   const std::vector<Layer> layers = network(which);
   if (layers.empty()) {
     std::fprintf(stderr, "usage: %s small|large [threads] [repeats] [batch] [warmup]\n", argv[0]);
@@ -79,7 +83,8 @@ int main(int argc, char** argv) {
     const snn_event_fc_params p{layers[l].n_inputs, layers[l].n_neurons, 0.01f, 0.5f, 64};
     int64_t index = 0;
     if (!ok(snn_tensor_create(dev, SNN_DTYPE_FLOAT32, 2, shape, &w)) || !ok(snn_event_init_weights(w, &init, 1, l)) ||
-        !ok(snn_event_network_add_fc_layer(net, &p, w, &index)))
+        !ok(callbacks ? snn_event_network_add_fc_layer_from_library(net, &p, w, callbacks, &index)
+                      : snn_event_network_add_fc_layer(net, &p, w, &index)))
       return 1;
     weights.push_back(w);
   }
@@ -133,8 +138,9 @@ int main(int argc, char** argv) {
   }
   const double samples = static_cast<double>(repeats) * static_cast<double>(batch);
   const double total_ms = std::accumulate(ms_per_sample.begin(), ms_per_sample.end(), 0.0) * static_cast<double>(batch);
-  std::printf("case %s on %s, %d threads, batch %lld, %d repeats after %d warm-up\n", which.c_str(), info.name,
-              info.num_threads, static_cast<long long>(batch), repeats, warmup);
+  std::printf("case %s on %s, %d threads, batch %lld, %d repeats after %d warm-up%s%s\n", which.c_str(), info.name,
+              info.num_threads, static_cast<long long>(batch), repeats, warmup, callbacks ? ", callbacks " : "",
+              callbacks ? callbacks : "");
   for (size_t l = 0; l < layers.size(); ++l) {
     std::printf("  layer %zu (%lld -> %lld): %.1f spikes per sample\n", l, static_cast<long long>(layers[l].n_inputs),
                 static_cast<long long>(layers[l].n_neurons), layer_spikes[l] / samples);

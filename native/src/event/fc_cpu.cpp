@@ -34,7 +34,9 @@
 // Layers with custom callbacks (event/callbacks.h) run run_block_callbacks instead: the same
 // per-neuron arithmetic, neuron by neuron without SIMD (the callbacks are opaque calls into the
 // user's library), with EvSpikeSim's trace decays and call order. Their spikes are bit-identical
-// to a built-in layer with the same weights.
+// to a built-in layer with the same weights. A callback can only write its traces, so the synapse
+// callbacks are not called when a layer has no synaptic trace, nor the neuron callbacks when it
+// has no neuron trace; a layer with no trace at all runs run_block.
 #include <omp.h>
 
 #include <algorithm>
@@ -251,8 +253,8 @@ void run_block_callbacks(const FcLayerArgs& layer, const uint32_t* indices, cons
     for (int64_t g = 0; g < count; ++g) {
       decay_to(times[g]);
       const uint32_t j = indices[g];
-      cb.on_pre_synapse(w[j], neu, syn + static_cast<int64_t>(j) * static_cast<int64_t>(n_syn));
-      cb.on_pre_neuron(w[j], neu);
+      if (n_syn > 0) cb.on_pre_synapse(w[j], neu, syn + static_cast<int64_t>(j) * static_cast<int64_t>(n_syn));
+      if (n_neu > 0) cb.on_pre_neuron(w[j], neu);
       a += w[j];
       b += w[j];
       const float next = steps[g].next;
@@ -264,8 +266,10 @@ void run_block_callbacks(const FcLayerArgs& layer, const uint32_t* indices, cons
         const float t = now + tau * std::log(l);
         if (!(now < t && t < next)) break;
         decay_to(t);
-        cb.on_post_neuron(neu);
-        for (int64_t i = 0; i < inputs; ++i) cb.on_post_synapse(w[i], neu, syn + i * static_cast<int64_t>(n_syn));
+        if (n_neu > 0) cb.on_post_neuron(neu);
+        if (n_syn > 0) {
+          for (int64_t i = 0; i < inputs; ++i) cb.on_post_synapse(w[i], neu, syn + i * static_cast<int64_t>(n_syn));
+        }
         out.push_back(Emitted{spike_key(t, neuron_index), g});
         ++counts[k];
         b -= threshold;
@@ -362,7 +366,11 @@ void fc_forward_cpu(const FcLayerArgs& layer, const SpikeBatchView& input, int t
   // The transposed copy pays off once the call's spikes use each weight about once or more.
   const int64_t blocks = (neurons + kLanes - 1) / kLanes;
   WeightSource source{layer.weights, nullptr, layer.n_inputs};
-  const Callbacks* callbacks = layer.callbacks;
+  // Callbacks without traces could not change anything: such a layer runs like a built-in one.
+  const Callbacks* callbacks =
+      layer.callbacks != nullptr && layer.callbacks->synaptic_taus.empty() && layer.callbacks->neuron_taus.empty()
+          ? nullptr
+          : layer.callbacks;
   if (callbacks == nullptr && total >= layer.n_inputs / kTransposeRatio) {
     make_panels(layer.weights, layer.n_neurons, layer.n_inputs, threads, scratch);
     source.panels = scratch.data();

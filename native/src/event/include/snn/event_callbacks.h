@@ -20,6 +20,8 @@
  * the reset. Traces start at zero at every inference. Callbacks see weights but cannot change
  * them (a learning rule changes the layer's weights between inferences from the traces).
  * Callbacks run concurrently for different neurons: they must only touch the traces they get.
+ * Since a callback can only change its traces, snn does not call on_pre_synapse/on_post_synapse
+ * when there is no synaptic trace, nor on_pre_neuron/on_post_neuron when there is no neuron trace.
  * An exception thrown by a callback makes the inference fail with its message. */
 #ifndef SNN_EVENT_CALLBACKS_H
 #define SNN_EVENT_CALLBACKS_H
