@@ -56,8 +56,9 @@ namespace {
 constexpr int kLanes = 16;       // neurons per task: two AVX2 vectors
 constexpr int64_t kChunk = 128;  // input spikes per weight panel: 128 x 16 floats = 8 KiB
 constexpr float kInf = std::numeric_limits<float>::infinity();
-// Transpose the weights for a call when its input spikes number at least n_inputs / kTransposeRatio.
-constexpr int64_t kTransposeRatio = 2;
+// Rearrange the weights into per-block panels when a call has at least n_inputs / kPanelRatio
+// input spikes (each weight then used about once or more).
+constexpr int64_t kPanelRatio = 2;
 
 // What every neuron of a sample shares at input spike g.
 struct Step {
@@ -363,7 +364,7 @@ void fc_forward_cpu(const FcLayerArgs& layer, const SpikeBatchView& input, int t
     }
   });
 
-  // The transposed copy pays off once the call's spikes use each weight about once or more.
+  // The per-block panels pay off once the call's spikes use each weight about once or more.
   const int64_t blocks = (neurons + kLanes - 1) / kLanes;
   WeightSource source{layer.weights, nullptr, layer.n_inputs};
   // Callbacks without traces could not change anything: such a layer runs like a built-in one.
@@ -371,7 +372,7 @@ void fc_forward_cpu(const FcLayerArgs& layer, const SpikeBatchView& input, int t
       layer.callbacks != nullptr && layer.callbacks->synaptic_taus.empty() && layer.callbacks->neuron_taus.empty()
           ? nullptr
           : layer.callbacks;
-  if (callbacks == nullptr && total >= layer.n_inputs / kTransposeRatio) {
+  if (callbacks == nullptr && total >= layer.n_inputs / kPanelRatio) {
     make_panels(layer.weights, layer.n_neurons, layer.n_inputs, threads, scratch);
     source.panels = scratch.data();
   }

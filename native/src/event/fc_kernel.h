@@ -48,8 +48,8 @@ struct LayerOutput {
 // Runs one layer over every sample of `input` with `threads` OpenMP workers, parallel over
 // (block of neurons, sample). Every neuron's arithmetic is independent of the split, so the
 // result is bit-identical for any thread count and any batching. `scratch` holds the layer's
-// transposed weights when the call reuses them enough (kept by the caller to avoid
-// reallocating). Throws std::bad_alloc.
+// weights rearranged into per-block panels when the call reuses them enough (kept by the caller
+// to avoid reallocating). Throws std::bad_alloc; a callback's exception as snn::Error.
 void fc_forward_cpu(const FcLayerArgs& layer, const SpikeBatchView& input, int threads, std::vector<float>& scratch,
                     LayerOutput& out);
 

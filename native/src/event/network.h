@@ -23,7 +23,7 @@ struct FcLayer {
   snn_event_fc_params params;
   Ref<snn_tensor> weights;  // float32 [n_neurons, n_inputs] on a CPU device
   std::shared_ptr<const Callbacks> callbacks;  // custom neurons, or null for the built-in ones
-  std::vector<float> scratch;  // the kernel's transposed weights, rebuilt by each inference that uses them
+  std::vector<float> scratch;  // the kernel's weight panels, rebuilt by each inference that uses them
 
   FcLayerArgs args() const {
     return FcLayerArgs{static_cast<const float*>(weights->data), params.n_inputs, params.n_neurons,
