@@ -9,6 +9,7 @@ public class LeakTests
     [Fact]
     public void DisposingEverythingLeavesNoNativeHandle()
     {
+        SettleFinalizers();
         var liveBefore = NativeHandle.Live;
         var finalizedBefore = NativeHandle.FinalizedWithoutDispose;
         for (var i = 0; i < 20; i++)
@@ -28,6 +29,7 @@ public class LeakTests
     [Fact]
     public void AForgottenTensorIsReleasedByTheFinalizerAndCounted()
     {
+        SettleFinalizers();
         var finalizedBefore = NativeHandle.FinalizedWithoutDispose;
         Forget();
         GC.Collect();
@@ -44,10 +46,24 @@ public class LeakTests
         using var bad = Tensor.Full([1, 2], 2.0);
         using var layer = new DenseLif(5, 4) { Threshold = float.NaN };
         Assert.Throws<SnnArgumentException>(() => layer.Forward(input)); // creates the layer's reusable workspace
+        SettleFinalizers();
         var live = NativeHandle.Live;
         Assert.Throws<SnnArgumentException>(() => layer.Forward(input, recordMembrane: true));
         Assert.Throws<SnnArgumentException>(() => layer.Forward(input));
         Assert.Throws<SnnArgumentException>(() => new PoissonEncoder(2).Encode(bad));
         Assert.Equal(live, NativeHandle.Live);
+    }
+
+    /// <summary>
+    /// The counters are process-wide: objects other tests dropped without disposing may be finalized
+    /// at any time, and the shared default device appears on first use. Settle both before a test
+    /// takes its baseline, so only its own objects count.
+    /// </summary>
+    private static void SettleFinalizers()
+    {
+        _ = Device.Default; // the shared device lives for the process: create it before any baseline
+        GC.Collect();
+        GC.WaitForPendingFinalizers();
+        GC.Collect();
     }
 }

@@ -79,8 +79,8 @@ public class NeuronTests
         var b = Flat(linear.Bias!);
         var bound = 1 / Math.Sqrt(13);
         Assert.All(w.Concat(b), v => Assert.InRange(v, -bound, bound));
-        Assert.Equal(w, Flat(new Linear(13, 7, seed: 5).Weight));
-        Assert.NotEqual(w, Flat(new Linear(13, 7, seed: 6).Weight));
+        using (var same = new Linear(13, 7, seed: 5)) Assert.Equal(w, Flat(same.Weight));
+        using (var other = new Linear(13, 7, seed: 6)) Assert.NotEqual(w, Flat(other.Weight));
 
         var x = Reference.RandomArray(4 * 5 * 13, seed: 8);
         using var input = Tensor.FromArray(x, [4, 5, 13]);
