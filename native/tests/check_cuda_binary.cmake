@@ -19,7 +19,7 @@ foreach(arch ${ARCHITECTURES})
 endforeach()
 
 execute_process(COMMAND "${CUOBJDUMP}" --dump-elf-symbols "${LIBRARY}" OUTPUT_VARIABLE symbols RESULT_VARIABLE rc)
-foreach(kernel feed_forward_kernel recurrent_step_kernel poisson_kernel find_outside_kernel uniform_kernel fill_kernel broadcast_rows_kernel)
+foreach(kernel feed_forward_kernel recurrent_step_kernel poisson_kernel find_outside_range_kernel uniform_kernel fill_kernel broadcast_rows_kernel)
   if(NOT symbols MATCHES "${kernel}")
     message(FATAL_ERROR "kernel ${kernel} is missing from the device code of ${LIBRARY}")
   endif()

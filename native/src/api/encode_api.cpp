@@ -31,7 +31,7 @@ SNN_API snn_status snn_poisson_encode(const snn_tensor* intensities, uint64_t se
 
     std::lock_guard<std::mutex> lock(s.backend().mutex());
     float bad = 0.0f;
-    const int64_t i = s.backend().find_outside_unit_interval(static_cast<const float*>(p.data), p.numel, &bad);
+    const int64_t i = s.backend().find_outside_range(static_cast<const float*>(p.data), p.numel, 0.0f, 1.0f, &bad);
     if (i >= 0) {
       fail(SNN_ERROR_INVALID_ARGUMENT,
            str("intensities[", i / p.shape[1], ", ", i % p.shape[1], "] is ", bad,

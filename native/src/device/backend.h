@@ -42,15 +42,12 @@ class Backend {
 
   // Kernels.
   virtual void uniform(float* out, int64_t n, uint64_t seed, uint64_t offset) = 0;
-  // Index of the first element of x[0, n) that is NaN or outside [0, 1], or -1 if none; its
-  // value in *bad_value.
-  virtual int64_t find_outside_unit_interval(const float* x, int64_t n, float* bad_value) = 0;
   virtual void poisson(const PoissonArgs& args) = 0;
   virtual void linear(const LinearArgs& args) = 0;
   // The neuron family (snn/neuron.h).
   virtual void neuron(const NeuronArgs& args) = 0;
   // Index of the first element of x[0, n) that is NaN or outside [lo, hi], or -1 if none; its
-  // value in *bad_value.
+  // value in *bad_value. Checks inputs before a kernel writes anything (Poisson, decays).
   virtual int64_t find_outside_range(const float* x, int64_t n, float lo, float hi, float* bad_value) = 0;
   // Spyx's helpers (snn/neuron.h): spike counts, population code, window sums.
   virtual void spike_count(const SpikeCountArgs& args) = 0;

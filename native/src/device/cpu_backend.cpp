@@ -87,11 +87,6 @@ class CpuBackend final : public Backend {
   void uniform(float* out, int64_t n, uint64_t seed, uint64_t offset) override {
     cpu::uniform(out, n, seed, offset, threads());
   }
-  int64_t find_outside_unit_interval(const float* x, int64_t n, float* bad_value) override {
-    const int64_t i = cpu::find_outside_unit_interval(x, n, threads());
-    if (i >= 0) *bad_value = x[i];
-    return i;
-  }
   void poisson(const PoissonArgs& args) override { cpu::poisson(args, threads()); }
   void linear(const LinearArgs& args) override { cpu::linear(args, threads()); }
   void neuron(const NeuronArgs& args) override { cpu::neuron(args, threads()); }
@@ -99,7 +94,7 @@ class CpuBackend final : public Backend {
   void population_code(const PopulationCodeArgs& args) override { cpu::population_code(args, threads()); }
   void sum_pool(const SumPoolArgs& args) override { cpu::sum_pool(args, threads()); }
   int64_t find_outside_range(const float* x, int64_t n, float lo, float hi, float* bad_value) override {
-    const int64_t i = cpu::find_outside_range(x, n, lo, hi);
+    const int64_t i = cpu::find_outside_range(x, n, lo, hi, threads());
     if (i >= 0) *bad_value = x[i];
     return i;
   }

@@ -194,21 +194,6 @@ class CudaBackend final : public Backend {
     check(cuda::uniform(out, n, seed, offset, ctx_->stream), "uniform kernel launch");
   }
 
-  int64_t find_outside_unit_interval(const float* x, int64_t n, float* bad_value) override {
-    DeviceScope scope(ctx_->ordinal);
-    check(cuda::find_outside_unit_interval(x, n, ctx_->device_flag, ctx_->stream), "intensity check launch");
-    check(cudaMemcpyAsync(ctx_->host_flag, ctx_->device_flag, sizeof(unsigned long long), cudaMemcpyDeviceToHost,
-                          ctx_->stream),
-          "cudaMemcpyAsync (intensity check)");
-    check(cudaStreamSynchronize(ctx_->stream), "cudaStreamSynchronize");
-    const auto first = static_cast<int64_t>(*ctx_->host_flag);
-    if (first >= n) return -1;
-    check(cudaMemcpyAsync(bad_value, x + first, sizeof(float), cudaMemcpyDeviceToHost, ctx_->stream),
-          "cudaMemcpyAsync (intensity value)");
-    check(cudaStreamSynchronize(ctx_->stream), "cudaStreamSynchronize");
-    return first;
-  }
-
   void poisson(const PoissonArgs& args) override {
     DeviceScope scope(ctx_->ordinal);
     check(cuda::poisson(args, ctx_->stream), "poisson kernel launch");

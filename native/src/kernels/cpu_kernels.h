@@ -11,7 +11,7 @@
 namespace snn::cpu {
 
 void uniform(float* out, int64_t n, uint64_t seed, uint64_t offset, int threads);
-int64_t find_outside_unit_interval(const float* x, int64_t n, int threads);
+int64_t find_outside_range(const float* x, int64_t n, float lo, float hi, int threads);
 void poisson(const PoissonArgs& args, int threads);
 void fill(void* dst, size_t count, size_t element_size, const void* pattern, int threads);
 // BLAS sgemm; `threads` sets OpenBLAS's thread count for the call.

@@ -13,8 +13,9 @@ namespace snn::cuda {
 
 cudaError_t uniform(float* out, int64_t n, uint64_t seed, uint64_t offset, cudaStream_t stream);
 // Sets *first (device memory) to the index of the first element of x[0, n) that is NaN or
-// outside [0, 1], or to n when there is none.
-cudaError_t find_outside_unit_interval(const float* x, int64_t n, unsigned long long* first, cudaStream_t stream);
+// outside [lo, hi], or to n when there is none.
+cudaError_t find_outside_range(const float* x, int64_t n, float lo, float hi, unsigned long long* first,
+                               cudaStream_t stream);
 cudaError_t poisson(const PoissonArgs& args, cudaStream_t stream);
 // `count` copies of an `element_size`-byte (1, 4 or 8) pattern.
 cudaError_t fill(void* dst, size_t count, size_t element_size, const void* pattern, cudaStream_t stream);

@@ -1,31 +1,10 @@
-// Poisson encoding on the CPU, plus the intensity check that runs before any spike is written.
+// Poisson encoding on the CPU (its intensities are checked first by range_check_cpu.cpp).
 #include <algorithm>
 
 #include "kernels/cpu_kernels.h"
 #include "kernels/philox_stream_cpu.h"
 
 namespace snn::cpu {
-
-int64_t find_outside_unit_interval(const float* x, int64_t n, int threads) {
-  constexpr int64_t kBlock = 4096;
-  const int64_t blocks = (n + kBlock - 1) / kBlock;
-  int64_t first = n;
-#pragma omp parallel for schedule(static) num_threads(threads) if (threads > 1 && blocks > 1) reduction(min : first)
-  for (int64_t b = 0; b < blocks; ++b) {
-    const int64_t lo = b * kBlock, hi = std::min(n, lo + kBlock);
-    int bad = 0;  // vectorised scan; `!(v >= 0 && v <= 1)` is also true for NaN
-    for (int64_t i = lo; i < hi; ++i) bad |= !(x[i] >= 0.0f && x[i] <= 1.0f);
-    if (bad) {
-      for (int64_t i = lo; i < hi; ++i) {
-        if (!(x[i] >= 0.0f && x[i] <= 1.0f)) {
-          first = std::min(first, i);
-          break;
-        }
-      }
-    }
-  }
-  return first == n ? -1 : first;
-}
 
 void poisson(const PoissonArgs& a, int threads) {
   const int64_t bn = a.neurons;

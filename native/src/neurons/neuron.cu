@@ -133,17 +133,6 @@ struct Launch {
   }
 };
 
-__global__ void reset_first_kernel(unsigned long long* first, int64_t n) {
-  *first = static_cast<unsigned long long>(n);
-}
-
-__global__ void find_outside_range_kernel(const float* x, int64_t n, float lo, float hi, unsigned long long* first) {
-  for (int64_t i = global_index(); i < n; i += grid_stride()) {
-    const float v = x[i];
-    if (!(v >= lo && v <= hi)) atomicMin(first, static_cast<unsigned long long>(i));
-  }
-}
-
 __global__ void spike_count_kernel(SpikeCountArgs a) {
   for (int64_t j = global_index(); j < a.neurons; j += grid_stride()) {
     float acc = a.counts[j];
@@ -189,13 +178,5 @@ cudaError_t neuron(const NeuronArgs& a, cudaStream_t stream) {
   return status;
 }
 
-cudaError_t find_outside_range(const float* x, int64_t n, float lo, float hi, unsigned long long* first,
-                               cudaStream_t stream) {
-  reset_first_kernel<<<1, 1, 0, stream>>>(first, n);
-  cudaError_t e = cudaGetLastError();
-  if (e != cudaSuccess || n == 0) return e;
-  find_outside_range_kernel<<<grid_for(n), kThreads, 0, stream>>>(x, n, lo, hi, first);
-  return cudaGetLastError();
-}
 
 }  // namespace snn::cuda

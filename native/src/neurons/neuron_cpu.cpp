@@ -268,11 +268,5 @@ void sum_pool(const SumPoolArgs& a, int threads) {
   for (int64_t o = 0; o < a.out_numel; ++o) a.output[o] = neuron::sum_pool_element(a, o);
 }
 
-int64_t find_outside_range(const float* x, int64_t n, float lo, float hi) {
-  for (int64_t k = 0; k < n; ++k) {
-    if (!(x[k] >= lo && x[k] <= hi)) return k;
-  }
-  return -1;
-}
 
 }  // namespace snn::cpu
