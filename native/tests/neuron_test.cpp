@@ -495,8 +495,10 @@ TEST_P(Neuron, LifWithConstantInputFiresAtTheGeometricSeriesPeriod) {
   EXPECT_GT(checked_firing, 40);
 }
 
-TEST_P(Neuron, ResultsDoNotDependOnTheThreadCount) {
-  if (GetParam() != SNN_DEVICE_CPU) GTEST_SKIP() << "thread counts apply to CPU devices";
+// Thread counts are a CPU setting, so this suite is instantiated for the CPU backend only.
+class NeuronOnCpu : public Neuron {};
+
+TEST_P(NeuronOnCpu, ResultsDoNotDependOnTheThreadCount) {
   const int64_t T = 30, B = 5, N = 300;
   const auto x = pseudo_random(static_cast<size_t>(T * B * N), -0.4f, 1.2f, 77);
   const auto w = weights(N, 78, 0.05f);
@@ -702,6 +704,7 @@ TEST_P(Neuron, BadTensorsAreRejectedWithOutputsUntouched) {
 }
 
 SNN_INSTANTIATE_BACKENDS(Neuron);
+INSTANTIATE_TEST_SUITE_P(Cpu, NeuronOnCpu, ::testing::Values(SNN_DEVICE_CPU), ::snn_test::backend_name);
 
 // Spyx's helpers: spike counts, population code, window sums.
 class SpyxHelpers : public BackendTest {};
