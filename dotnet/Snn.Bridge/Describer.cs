@@ -266,7 +266,7 @@ public static class Describer
                 .Cast<MethodBase>().ToList();
             var bindable = Bindable(all, typeName, skipped);
             if (bindable.Length == 0) continue;
-            var pythonName = Naming.Member(name);
+            var pythonName = Naming.Member(bindable[0]);
             if (!Claim(pythonName, name)) continue;
             groups.Add(Registry.Add(new MemberGroup(type, pythonName, name, MemberKind.Method, bindable.All(m => m.IsStatic))
             {
@@ -285,7 +285,7 @@ public static class Describer
                 skipped.Add(new Skip(typeName, p.Name, $"its type {Naming.CSharp(p.PropertyType)} cannot cross to Python"));
                 continue;
             }
-            var pythonName = Naming.Member(p.Name);
+            var pythonName = Naming.Member(p);
             if (!Claim(pythonName, p.Name)) continue;
             groups.Add(Registry.Add(new MemberGroup(type, pythonName, p.Name, MemberKind.Property, (getter ?? setter)!.IsStatic) { Property = p }));
         }
@@ -308,7 +308,7 @@ public static class Describer
                 skipped.Add(new Skip(typeName, f.Name, $"its type {Naming.CSharp(f.FieldType)} cannot cross to Python"));
                 continue;
             }
-            var pythonName = Naming.Member(f.Name);
+            var pythonName = Naming.Member(f);
             if (!Claim(pythonName, f.Name)) continue;
             groups.Add(Registry.Add(new MemberGroup(type, pythonName, f.Name, MemberKind.Field, f.IsStatic) { Field = f }));
         }

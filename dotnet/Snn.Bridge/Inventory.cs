@@ -47,15 +47,15 @@ public static class Inventory
             var ctors = type.GetConstructors(BindingFlags.Public | BindingFlags.Instance);
             if (ctors.Length > 0) Member(w, ".ctor", "__init__", "constructor", ctors.Select(Signatures.CSharp));
             foreach (var group in type.GetMethods(Declared).Where(m => !m.IsSpecialName || m.Name.StartsWith("op_", StringComparison.Ordinal)).GroupBy(m => m.Name))
-                Member(w, group.Key, Naming.Member(group.Key), "method", group.Select(Signatures.CSharp));
+                Member(w, group.Key, Naming.Member(group.First()), "method", group.Select(Signatures.CSharp));
             foreach (var p in type.GetProperties(Declared))
             {
                 if (p.GetMethod?.IsPublic != true && p.SetMethod?.IsPublic != true) continue;
                 if (p.GetIndexParameters().Length > 0) Member(w, "this[]", "__getitem__", "indexer", []);
-                else Member(w, p.Name, Naming.Member(p.Name), "property", []);
+                else Member(w, p.Name, Naming.Member(p), "property", []);
             }
             foreach (var f in type.GetFields(Declared).Where(f => !f.IsSpecialName))
-                Member(w, f.Name, Naming.Member(f.Name), "field", []);
+                Member(w, f.Name, Naming.Member(f), "field", []);
             foreach (var e in type.GetEvents(Declared))
                 Member(w, e.Name, Naming.Member(e.Name), "event", []);
         }

@@ -50,6 +50,14 @@ public static class Naming
         return sb.ToString();
     }
 
+    /// <summary>
+    /// Python name of a member: the name given by a <c>[PythonName("...")]</c> attribute (matched by
+    /// attribute name, so any assembly can declare one), else <see cref="Member(string)"/>.
+    /// </summary>
+    public static string Member(System.Reflection.MemberInfo member) =>
+        member.GetCustomAttributesData().FirstOrDefault(a => a.AttributeType.Name == "PythonNameAttribute")
+            is { ConstructorArguments: [{ Value: string name }] } ? name : Member(member.Name);
+
     /// <summary>Python name of a member or parameter: snake_case, with a trailing '_' after a Python keyword.</summary>
     public static string Member(string clrName)
     {

@@ -1,4 +1,3 @@
-using System.ComponentModel;
 
 namespace Snn.EventDriven;
 
@@ -32,9 +31,11 @@ public sealed class FcLayer
     public int Index { get; }
 
     /// <summary>Inputs of every neuron (the previous layer's neurons, or the network's inputs).</summary>
+    [PythonName("n_inputs")]
     public int NInputs { get; }
 
     /// <summary>Neurons of the layer.</summary>
+    [PythonName("n_neurons")]
     public int NNeurons { get; }
 
     /// <summary>Synaptic time constant in seconds.</summary>
@@ -74,12 +75,14 @@ public sealed class FcLayer
 
     /// <summary>Spikes fired by each neuron in the last inference (zeros before any). After a batch of
     /// several samples use <see cref="GetNSpikes"/>.</summary>
+    [PythonName("n_spikes")]
     public uint[] NSpikes => _network.NeuronSpikeCounts(Index, sample: null);
 
     /// <summary>The layer's output spikes for <paramref name="sample"/> of the last (batched) inference.</summary>
     public SpikeArray GetPostSpikes(int sample) => _network.LayerSpikes(Index, sample);
 
     /// <summary>Spikes fired by each neuron for <paramref name="sample"/> of the last (batched) inference.</summary>
+    [PythonName("get_n_spikes")]
     public uint[] GetNSpikes(int sample) => _network.NeuronSpikeCounts(Index, sample);
 
     /// <summary>The callback source of a layer made by <see cref="SpikingNetwork.AddFcLayerFromSource"/>, else null.</summary>
@@ -104,26 +107,6 @@ public sealed class FcLayer
 
     /// <summary>The neuron traces at the end of <paramref name="sample"/> of the last (batched) inference.</summary>
     public float[,] GetNeuronTraces(int sample) => (float[,])_network.LayerTraces(Index, sample, synaptic: false);
-
-    // EvSpikeSim's Python names. The bridge turns "NInputs" into "ninputs" (a lone capital joins the next
-    // word, which keeps "DType" as "dtype"), but keeps underscores: these aliases give Python n_inputs,
-    // n_neurons, n_spikes and get_n_spikes. Hidden from C# IntelliSense; C# code uses the names above.
-
-    /// <summary>Python's <c>n_inputs</c> (EvSpikeSim's name): the same as <see cref="NInputs"/>.</summary>
-    [EditorBrowsable(EditorBrowsableState.Never)]
-    public int N_Inputs => NInputs;
-
-    /// <summary>Python's <c>n_neurons</c> (EvSpikeSim's name): the same as <see cref="NNeurons"/>.</summary>
-    [EditorBrowsable(EditorBrowsableState.Never)]
-    public int N_Neurons => NNeurons;
-
-    /// <summary>Python's <c>n_spikes</c> (EvSpikeSim's name): the same as <see cref="NSpikes"/>.</summary>
-    [EditorBrowsable(EditorBrowsableState.Never)]
-    public uint[] N_Spikes => NSpikes;
-
-    /// <summary>Python's <c>get_n_spikes</c>: the same as <see cref="GetNSpikes"/>.</summary>
-    [EditorBrowsable(EditorBrowsableState.Never)]
-    public uint[] GetN_Spikes(int sample) => GetNSpikes(sample);
 
     /// <inheritdoc/>
     public override string ToString() =>

@@ -1,5 +1,4 @@
 using System.Collections;
-using System.ComponentModel;
 using System.Text;
 
 namespace Snn.EventDriven;
@@ -43,12 +42,8 @@ public sealed class SpikeArray : IReadOnlyList<Spike>, IEquatable<SpikeArray>
     }
 
     /// <summary>Number of spikes (EvSpikeSim's name; the same as <see cref="Count"/>).</summary>
+    [PythonName("n_spikes")]
     public int NSpikes => _count;
-
-    /// <summary>Python's <c>n_spikes</c> (EvSpikeSim's name; the bridge would make NSpikes "nspikes"):
-    /// the same as <see cref="NSpikes"/>.</summary>
-    [EditorBrowsable(EditorBrowsableState.Never)]
-    public int N_Spikes => _count;
 
     /// <summary>Number of spikes.</summary>
     public int Count => _count;
