@@ -135,4 +135,38 @@ public class TensorTests
         Assert.Throws<ObjectDisposedException>(() => other.CopyFrom(tensor));
         Assert.Contains("disposed", tensor.ToString());
     }
+
+    [Fact]
+    public void ReshapeAndSliceAreViewsThatOutliveTheirBase()
+    {
+        Tensor slice, flat;
+        using (var t = Tensor.FromArray(new float[,,] { { { 0, 1 } }, { { 2, 3 } }, { { 4, 5 } } }))
+        {
+            slice = t.Slice(1, 2);
+            flat = t.Reshape(6);
+            Assert.Equal(new long[] { 2, 1, 2 }, slice.Shape);
+            slice.Fill(7);
+        }
+        using (slice)
+        using (flat)
+        {
+            var values = new float[6];
+            flat.CopyTo<float>(values);
+            Assert.Equal(new float[] { 0, 1, 7, 7, 7, 7 }, values);
+        }
+        using var u = Tensor.Zeros([3, 2]);
+        Assert.Throws<SnnArgumentException>(() => u.Slice(2, 2));
+        Assert.Throws<SnnArgumentException>(() => u.Reshape(4));
+    }
+
+    [Fact]
+    public void AddAccumulatesInPlace()
+    {
+        using var a = Tensor.FromArray(new float[] { 1, 2, 3 });
+        using var b = Tensor.FromArray(new float[] { 0.5f, -2, 10 });
+        a.Add(b);
+        Assert.Equal(new float[] { 1.5f, 0, 13 }, (float[])a.ToArray());
+        using var c = Tensor.Zeros([2]);
+        Assert.Throws<SnnArgumentException>(() => a.Add(c));
+    }
 }

@@ -197,6 +197,54 @@ public sealed unsafe class Tensor : IDisposable
         return Zeros(_shape, DType, device).Initialised(t => t.CopyFrom(this));
     }
 
+    /// <summary>
+    /// This tensor's elements seen with another <paramref name="shape"/> of the same element count, without copying
+    /// (on any device). Writes through either are seen by both; the view keeps the memory alive after this tensor is
+    /// disposed, except memory this tensor itself borrows (a numpy array, a <see cref="WrapHost"/> view).
+    /// </summary>
+    public Tensor Reshape(params long[] shape)
+    {
+        ArgumentNullException.ThrowIfNull(shape);
+        if (ElementCountOf(shape) != ElementCount)
+            throw new SnnArgumentException(ErrorCode.InvalidArgument,
+                $"cannot view [{string.Join(", ", _shape)}] ({ElementCount} elements) as [{string.Join(", ", shape)}] ({ElementCountOf(shape)} elements); keep the element count.");
+        return Subview(0, shape);
+    }
+
+    /// <summary>Rows <paramref name="start"/> .. <paramref name="start"/> + <paramref name="length"/> - 1 of the first
+    /// axis (for a [T, B, ...] sequence: those time steps), without copying; see <see cref="Reshape"/> for lifetimes.</summary>
+    public Tensor Slice(long start, long length)
+    {
+        if (_shape.Length == 0)
+            throw new SnnArgumentException(ErrorCode.InvalidArgument, "a scalar (rank-0) tensor has no rows to slice; reshape it to [1] first.");
+        if (start < 0 || length < 0 || start > _shape[0] - length)
+            throw new SnnArgumentException(ErrorCode.InvalidArgument,
+                $"rows {start} .. {start + length - 1} are outside the {_shape[0]} rows of [{string.Join(", ", _shape)}]; pass 0 <= start and start + length <= {_shape[0]}.");
+        var shape = (long[])_shape.Clone();
+        shape[0] = length;
+        var rowElements = _shape[0] == 0 ? 0 : ElementCount / _shape[0];
+        return Subview(start * rowElements, shape);
+    }
+
+    private Tensor Subview(long offset, long[] shape)
+    {
+        snn_tensor* view;
+        fixed (long* extents = shape)
+            NativeCall.Check(Methods.snn_tensor_create_subview(Pointer, offset, shape.Length, extents, &view));
+        GC.KeepAlive(this);
+        return new Tensor(new TensorHandle(view), Device, DType, (long[])shape.Clone(), isView: true);
+    }
+
+    /// <summary>Adds <paramref name="addend"/> (float32, same shape and device, not overlapping) into this float32
+    /// tensor, element by element, in place.</summary>
+    public void Add(Tensor addend)
+    {
+        ArgumentNullException.ThrowIfNull(addend);
+        NativeCall.Check(Methods.snn_tensor_add(Pointer, addend.Pointer));
+        GC.KeepAlive(this);
+        GC.KeepAlive(addend);
+    }
+
     /// <summary>A copy of this tensor on the same device.</summary>
     public Tensor Clone() => To(Device);
 

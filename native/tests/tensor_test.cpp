@@ -249,4 +249,58 @@ TEST_P(Tensors, TensorsKeepTheirDeviceAlive) {
   snn_tensor_release(nullptr);
 }
 
+TEST_P(Tensors, SubviewsShareMemoryAndOutliveTheirBase) {
+  snn_tensor* base = tensor({3, 2}, {0, 1, 2, 3, 4, 5}).release();
+  const int64_t rows[2] = {2, 2}, flat[1] = {6};
+  snn_tensor* tail = nullptr;
+  snn_tensor* reshaped = nullptr;
+  ASSERT_EQ(snn_tensor_create_subview(base, 2, 2, rows, &tail), SNN_OK) << last_error();
+  ASSERT_EQ(snn_tensor_create_subview(base, 0, 1, flat, &reshaped), SNN_OK) << last_error();
+  EXPECT_EQ(read(tail), (std::vector<float>{2, 3, 4, 5}));
+  ASSERT_EQ(snn_tensor_fill(tail, 9.0), SNN_OK);  // writes through to the base ...
+  EXPECT_EQ(read(reshaped), (std::vector<float>{0, 1, 9, 9, 9, 9}));
+  snn_tensor* of_view = nullptr;
+  const int64_t one[1] = {1};
+  ASSERT_EQ(snn_tensor_create_subview(tail, 3, 1, one, &of_view), SNN_OK);
+  snn_tensor_release(base);  // ... and the views keep the memory alive
+  snn_tensor_release(tail);
+  EXPECT_EQ(read(of_view), (std::vector<float>{9}));
+  EXPECT_EQ(read(reshaped)[5], 9.0f);
+  snn_tensor_release(of_view);
+  snn_tensor_release(reshaped);
+}
+
+TEST_P(Tensors, SubviewsMustFit) {
+  Tensor t = tensor({4});
+  const int64_t three[1] = {3};
+  snn_tensor* out = kUntouchedTensor;
+  EXPECT_EQ(snn_tensor_create_subview(t.get(), 2, 1, three, &out), SNN_ERROR_INVALID_ARGUMENT);
+  EXPECT_NE(last_error().find("does not fit"), std::string::npos) << last_error();
+  EXPECT_EQ(snn_tensor_create_subview(t.get(), -1, 1, three, &out), SNN_ERROR_INVALID_ARGUMENT);
+  EXPECT_EQ(snn_tensor_create_subview(nullptr, 0, 1, three, &out), SNN_ERROR_INVALID_ARGUMENT);
+  EXPECT_EQ(out, kUntouchedTensor);
+}
+
+TEST_P(Tensors, AddAccumulatesElementwise) {
+  const int n = 100003;  // large enough for the threaded path
+  std::vector<float> a(n), b(n);
+  for (int i = 0; i < n; ++i) {
+    a[i] = 0.5f * static_cast<float>(i);
+    b[i] = 1.0f - static_cast<float>(i % 7);
+  }
+  Tensor ta = tensor({n}, a), tb = tensor({n}, b);
+  ASSERT_EQ(snn_tensor_add(ta.get(), tb.get()), SNN_OK) << last_error();
+  const std::vector<float> sum = read(ta.get());
+  for (int i = 0; i < n; ++i) ASSERT_EQ(sum[i], a[i] + b[i]) << i;
+  EXPECT_EQ(read(tb.get()), b);
+}
+
+TEST_P(Tensors, AddRejectsMismatches) {
+  Tensor a = tensor({2, 3}), b = tensor({3, 2}), i = tensor({2, 3}, SNN_DTYPE_INT32);
+  EXPECT_EQ(snn_tensor_add(a.get(), b.get()), SNN_ERROR_INVALID_ARGUMENT);
+  EXPECT_NE(last_error().find("shape"), std::string::npos) << last_error();
+  EXPECT_EQ(snn_tensor_add(a.get(), i.get()), SNN_ERROR_INVALID_ARGUMENT);
+  EXPECT_EQ(snn_tensor_add(a.get(), a.get()), SNN_ERROR_INVALID_ARGUMENT);
+}
+
 SNN_INSTANTIATE_BACKENDS(Tensors);

@@ -106,6 +106,15 @@ public static unsafe partial class Methods
     [DllImport("snn", CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
     public static extern snn_status snn_tensor_create_view(snn_device* device, snn_dtype dtype, [NativeTypeName("int32_t")] int rank, [NativeTypeName("const int64_t *")] long* shape, void* data, [NativeTypeName("size_t")] nuint capacity_bytes, snn_tensor** out_tensor);
 
+    /// <summary>
+    /// Tensor sharing the memory of <c>base</c> (on any device), no copy: <c>shape</c> of base's dtype laid over
+    /// base's elements from element <c>offset</c> on; offset + the view's element count must not exceed
+    /// base's. The view keeps that memory alive until it is released too. Offset 0 gives a reshape;
+    /// offset k * (elements per row) with shape [n, ...] gives rows k .. k + n - 1 of the first axis.
+    /// </summary>
+    [DllImport("snn", CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+    public static extern snn_status snn_tensor_create_subview(snn_tensor* @base, [NativeTypeName("int64_t")] long offset, [NativeTypeName("int32_t")] int rank, [NativeTypeName("const int64_t *")] long* shape, snn_tensor** out_tensor);
+
     /// <summary>Drops the caller's reference; NULL is ignored.</summary>
     [DllImport("snn", CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
     public static extern void snn_tensor_release(snn_tensor* tensor);
@@ -129,6 +138,13 @@ public static unsafe partial class Methods
     /// <summary>Copies <c>source</c> into <c>destination</c>: same dtype and element count, any devices.</summary>
     [DllImport("snn", CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
     public static extern snn_status snn_tensor_copy(snn_tensor* destination, [NativeTypeName("const snn_tensor *")] snn_tensor* source);
+
+    /// <summary>
+    /// accumulator[i] += addend[i] for every element: float32 tensors of one shape on one device that
+    /// do not overlap (in a network, the merge of several inputs into one layer).
+    /// </summary>
+    [DllImport("snn", CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+    public static extern snn_status snn_tensor_add(snn_tensor* accumulator, [NativeTypeName("const snn_tensor *")] snn_tensor* addend);
 
     /// <summary>Sets every element to <c>value</c> (converted to the tensor's dtype).</summary>
     [DllImport("snn", CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]

@@ -112,11 +112,11 @@ public abstract class Layer : IDisposable
     public virtual IReadOnlyList<string> Recordable => [];
 
     /// <summary>The variables recorded by the following calls.</summary>
-    public IReadOnlyCollection<string> Recording => _recording;
+    public virtual IReadOnlyCollection<string> Recording => _recording;
 
     /// <summary>Records <paramref name="variables"/> (each one of <see cref="Recordable"/>) from now on, instead of
     /// what was recorded before; no argument stops recording. Memory is spent only on what is recorded.</summary>
-    public void Record(params string[] variables)
+    public virtual void Record(params string[] variables)
     {
         ArgumentNullException.ThrowIfNull(variables);
         foreach (var v in variables)
@@ -130,10 +130,30 @@ public abstract class Layer : IDisposable
     }
 
     /// <summary>What the last call recorded, each [T, B, ...]; owned by the layer and replaced by the next call.</summary>
-    public IReadOnlyDictionary<string, Tensor> Recorded => _recorded;
+    public virtual IReadOnlyDictionary<string, Tensor> Recorded => _recorded;
+
+    /// <summary>Writes this layer (architecture, parameters and state) to one file that C# and Python both read;
+    /// <see cref="Load"/> rebuilds it. The format is described in docs/networks.md.</summary>
+    public void Save(string path)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        NetworkFile.Save(this, path);
+    }
+
+    /// <summary>Rebuilds a layer or network saved by <see cref="Save"/>, with its parameters and state, on
+    /// <paramref name="device"/> (the default CPU when null).</summary>
+    public static Layer Load(string path, Device? device = null) => NetworkFile.Load(path, device ?? Device.Default);
 
     /// <summary>The constructor arguments that rebuild this layer (see <see cref="LayerTypeAttribute"/>).</summary>
     public abstract LayerConfig Config { get; }
+
+    /// <summary><see cref="Config"/> with this layer's <see cref="Name"/>: what networks and files store.</summary>
+    internal LayerConfig Describe()
+    {
+        var config = Config;
+        config.Name = Name;
+        return config;
+    }
 
     /// <summary>Runs the steps; <paramref name="input"/>'s shape has been checked.</summary>
     protected abstract Signal ForwardCore(Signal input);

@@ -24,6 +24,9 @@ public sealed class LayerConfig
     /// <summary>The <see cref="LayerTypeAttribute.TypeName"/> of the layer.</summary>
     public string TypeName { get; }
 
+    /// <summary>The layer's name, restored when the layer is rebuilt (set by networks and <see cref="Layer.Save"/>).</summary>
+    public string? Name { get; set; }
+
     /// <summary>The argument names present.</summary>
     public IEnumerable<string> Keys => _values.Select(pair => pair.Key);
 
@@ -44,6 +47,15 @@ public sealed class LayerConfig
 
     /// <inheritdoc cref="Set(string, double)"/>
     public LayerConfig Set(string key, double[] value) => Put(key, new JsonArray(value.Select(v => (JsonNode?)JsonValue.Create(v)).ToArray()));
+
+    /// <summary>Sets an argument holding the configurations of child layers (containers such as Sequential).</summary>
+    public LayerConfig Set(string key, IEnumerable<LayerConfig> value) =>
+        Put(key, new JsonArray(value.Select(c => (JsonNode?)c.ToJson()).ToArray()));
+
+    /// <summary>The child configurations stored by <see cref="Set(string, IEnumerable{LayerConfig})"/>.</summary>
+    public LayerConfig[] GetConfigs(string key) =>
+        Required(key).AsArray().Select(n => FromJson(n as JsonObject ?? throw new SnnArgumentException(ErrorCode.InvalidArgument,
+            $"{TypeName} configuration \"{key}\" holds something other than layer entries; the file is damaged."))).ToArray();
 
     /// <summary>True when <paramref name="key"/> is present (possibly as null).</summary>
     public bool Contains(string key) => _values.ContainsKey(key);
@@ -66,8 +78,8 @@ public sealed class LayerConfig
     /// <summary>A number array argument.</summary>
     public double[] GetDoubleArray(string key) => Required(key).AsArray().Select(v => v!.GetValue<double>()).ToArray();
 
-    /// <summary>The configuration as JSON: {"type": ..., "config": {...}}.</summary>
-    public JsonObject ToJson() => new() { ["type"] = TypeName, ["config"] = _values.DeepClone() };
+    /// <summary>The configuration as JSON: {"type": ..., "name": ..., "config": {...}}.</summary>
+    public JsonObject ToJson() => new() { ["type"] = TypeName, ["name"] = Name, ["config"] = _values.DeepClone() };
 
     /// <summary>Reads what <see cref="ToJson"/> wrote.</summary>
     public static LayerConfig FromJson(JsonObject json)
@@ -77,7 +89,7 @@ public sealed class LayerConfig
         if (string.IsNullOrEmpty(type) || json["config"] is not JsonObject values)
             throw new SnnArgumentException(ErrorCode.InvalidArgument,
                 "a layer entry needs a string \"type\" and an object \"config\"; the file is not a saved snn network or is damaged.");
-        return new LayerConfig(type, (JsonObject)values.DeepClone());
+        return new LayerConfig(type, (JsonObject)values.DeepClone()) { Name = json["name"]?.GetValue<string>() };
     }
 
     /// <inheritdoc/>

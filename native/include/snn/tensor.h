@@ -44,6 +44,13 @@ SNN_API snn_status snn_tensor_create_view(snn_device* device, snn_dtype dtype, i
                                           const int64_t* shape, void* data, size_t capacity_bytes,
                                           snn_tensor** out_tensor);
 
+/* Tensor sharing the memory of `base` (on any device), no copy: `shape` of base's dtype laid over
+ * base's elements from element `offset` on; offset + the view's element count must not exceed
+ * base's. The view keeps that memory alive until it is released too. Offset 0 gives a reshape;
+ * offset k * (elements per row) with shape [n, ...] gives rows k .. k + n - 1 of the first axis. */
+SNN_API snn_status snn_tensor_create_subview(snn_tensor* base, int64_t offset, int32_t rank, const int64_t* shape,
+                                             snn_tensor** out_tensor);
+
 /* Drops the caller's reference; NULL is ignored. */
 SNN_API void snn_tensor_release(snn_tensor* tensor);
 
@@ -60,6 +67,10 @@ SNN_API snn_status snn_tensor_download(const snn_tensor* tensor, void* destinati
 
 /* Copies `source` into `destination`: same dtype and element count, any devices. */
 SNN_API snn_status snn_tensor_copy(snn_tensor* destination, const snn_tensor* source);
+
+/* accumulator[i] += addend[i] for every element: float32 tensors of one shape on one device that
+ * do not overlap (in a network, the merge of several inputs into one layer). */
+SNN_API snn_status snn_tensor_add(snn_tensor* accumulator, const snn_tensor* addend);
 
 /* Sets every element to `value` (converted to the tensor's dtype). */
 SNN_API snn_status snn_tensor_fill(snn_tensor* tensor, double value);

@@ -70,6 +70,16 @@ SNN_API snn_status snn_tensor_create_view(snn_device* device, snn_dtype dtype, i
   });
 }
 
+SNN_API snn_status snn_tensor_create_subview(snn_tensor* base, int64_t offset, int32_t rank, const int64_t* shape,
+                                             snn_tensor** out_tensor) {
+  return guard("snn_tensor_create_subview", [&] {
+    snn_tensor& b = api::require_tensor(base, "base");
+    api::require_ptr(out_tensor, "out_tensor");
+    Ref<snn_tensor> t = make_subview(b, offset, rank, shape);
+    *out_tensor = t.detach();
+  });
+}
+
 SNN_API void snn_tensor_release(snn_tensor* tensor) {
   guard_void("snn_tensor_release", [&] {
     if (tensor != nullptr && handle_magic(tensor) == snn_tensor::kMagic) snn::release(tensor);
@@ -161,5 +171,25 @@ SNN_API snn_status snn_tensor_fill(snn_tensor* tensor, double value) {
     if (t.nbytes == 0) return;
     std::lock_guard<std::mutex> lock(t.backend().mutex());
     t.backend().fill(t.data, static_cast<size_t>(t.numel), dtype_size(t.dtype), pattern);
+  });
+}
+
+SNN_API snn_status snn_tensor_add(snn_tensor* accumulator, const snn_tensor* addend) {
+  return guard("snn_tensor_add", [&] {
+    snn_tensor& acc = api::require_tensor(accumulator, "accumulator");
+    const snn_tensor& x = api::require_tensor(addend, "addend");
+    api::require_dtype(acc, SNN_DTYPE_FLOAT32, "accumulator");
+    api::require_dtype(x, SNN_DTYPE_FLOAT32, "addend");
+    bool same = acc.rank == x.rank;
+    for (int32_t i = 0; same && i < acc.rank; ++i) same = acc.shape[i] == x.shape[i];
+    if (!same) {
+      fail(SNN_ERROR_INVALID_ARGUMENT, str("addend ", describe(x), " must have the shape of accumulator ", describe(acc),
+                                           "; add tensors of one shape"));
+    }
+    api::require_same_device(acc, "accumulator", x, "addend");
+    api::require_disjoint(acc, "accumulator", x, "addend");
+    if (acc.numel == 0) return;
+    std::lock_guard<std::mutex> lock(acc.backend().mutex());
+    acc.backend().add(static_cast<float*>(acc.data), static_cast<const float*>(x.data), acc.numel);
   });
 }

@@ -39,6 +39,8 @@ class Backend {
   // Writes `count` copies of the `element_size`-byte (1, 4 or 8) `pattern`.
   virtual void fill(void* dst, size_t count, size_t element_size, const void* pattern) = 0;
   virtual void synchronize() = 0;
+  // acc[i] += x[i] for i in [0, n): float32 element-wise accumulation (network merges).
+  virtual void add(float* acc, const float* x, int64_t n) = 0;
 
   // Kernels.
   virtual void uniform(float* out, int64_t n, uint64_t seed, uint64_t offset) = 0;

@@ -82,6 +82,8 @@ class CpuBackend final : public Backend {
   void fill(void* dst, size_t count, size_t element_size, const void* pattern) override {
     cpu::fill(dst, count, element_size, pattern, threads());
   }
+
+  void add(float* acc, const float* x, int64_t n) override { cpu::add(acc, x, n, threads()); }
   void synchronize() override {}  // CPU work is finished when the call returns
 
   void uniform(float* out, int64_t n, uint64_t seed, uint64_t offset) override {

@@ -184,6 +184,11 @@ class CudaBackend final : public Backend {
     check(cuda::fill(dst, count, element_size, pattern, ctx_->stream), "fill kernel launch");
   }
 
+  void add(float* acc, const float* x, int64_t n) override {
+    DeviceScope scope(ctx_->ordinal);
+    check(cuda::add(acc, x, n, ctx_->stream), "add kernel launch");
+  }
+
   void synchronize() override {
     DeviceScope scope(ctx_->ordinal);
     check(cudaStreamSynchronize(ctx_->stream), "cudaStreamSynchronize");

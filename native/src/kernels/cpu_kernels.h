@@ -14,6 +14,7 @@ void uniform(float* out, int64_t n, uint64_t seed, uint64_t offset, int threads)
 int64_t find_outside_range(const float* x, int64_t n, float lo, float hi, int threads);
 void poisson(const PoissonArgs& args, int threads);
 void fill(void* dst, size_t count, size_t element_size, const void* pattern, int threads);
+void add(float* acc, const float* x, int64_t n, int threads);
 // BLAS sgemm; `threads` sets OpenBLAS's thread count for the call.
 void linear(const LinearArgs& args, int threads);
 

@@ -19,6 +19,8 @@ cudaError_t find_outside_range(const float* x, int64_t n, float lo, float hi, un
 cudaError_t poisson(const PoissonArgs& args, cudaStream_t stream);
 // `count` copies of an `element_size`-byte (1, 4 or 8) pattern.
 cudaError_t fill(void* dst, size_t count, size_t element_size, const void* pattern, cudaStream_t stream);
+// acc[i] += x[i] for i in [0, n).
+cudaError_t add(float* acc, const float* x, int64_t n, cudaStream_t stream);
 // out[r, :] = row[:] for r in [0, rows): the bias of a linear layer.
 cudaError_t broadcast_rows(float* out, const float* row, int64_t rows, int64_t cols, cudaStream_t stream);
 

@@ -1,5 +1,5 @@
-// Element-wise writes on CUDA: snn_tensor_fill's typed broadcast, and the bias rows a
-// linear layer starts from before cuBLAS accumulates onto them.
+// Element-wise writes on CUDA: snn_tensor_fill's typed broadcast, snn_tensor_add, and the bias
+// rows a linear layer starts from before cuBLAS accumulates onto them.
 #include <cstring>
 
 #include "kernels/cuda_kernels.h"
@@ -15,6 +15,10 @@ __global__ void fill_kernel(T* dst, int64_t n, T value) {
 
 __global__ void broadcast_rows_kernel(float* out, const float* row, int64_t total, int64_t cols) {
   for (int64_t i = global_index(); i < total; i += grid_stride()) out[i] = row[i % cols];
+}
+
+__global__ void add_kernel(float* acc, const float* x, int64_t n) {
+  for (int64_t i = global_index(); i < n; i += grid_stride()) acc[i] += x[i];
 }
 
 template <class T>
@@ -35,6 +39,12 @@ cudaError_t fill(void* dst, size_t count, size_t element_size, const void* patte
     case 8: return fill_typed<uint64_t>(dst, count, pattern, stream);
     default: return cudaErrorInvalidValue;
   }
+}
+
+cudaError_t add(float* acc, const float* x, int64_t n, cudaStream_t stream) {
+  if (n == 0) return cudaSuccess;
+  add_kernel<<<grid_for(n), kThreads, 0, stream>>>(acc, x, n);
+  return cudaGetLastError();
 }
 
 cudaError_t broadcast_rows(float* out, const float* row, int64_t rows, int64_t cols, cudaStream_t stream) {

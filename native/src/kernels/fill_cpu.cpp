@@ -1,4 +1,5 @@
-// snn_tensor_fill on the CPU: a typed broadcast of one 1-, 4- or 8-byte pattern.
+// snn_tensor_fill on the CPU (a typed broadcast of one 1-, 4- or 8-byte pattern) and
+// snn_tensor_add (element-wise accumulation).
 #include <cstring>
 
 #include "kernels/cpu_kernels.h"
@@ -23,6 +24,11 @@ void fill(void* dst, size_t count, size_t element_size, const void* pattern, int
     case 8: fill_typed<uint64_t>(dst, count, pattern, threads); break;
     default: break;  // unreachable: element sizes come from dtype_size()
   }
+}
+
+void add(float* acc, const float* x, int64_t n, int threads) {
+#pragma omp parallel for simd schedule(static) num_threads(threads) if (threads > 1 && n > (int64_t{1} << 16))
+  for (int64_t i = 0; i < n; ++i) acc[i] += x[i];
 }
 
 }  // namespace snn::cpu

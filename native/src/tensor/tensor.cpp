@@ -121,6 +121,22 @@ Ref<snn_tensor> make_view(snn_device& device, int32_t dtype, int32_t rank, const
   return t;
 }
 
+Ref<snn_tensor> make_subview(snn_tensor& base, int64_t offset, int32_t rank, const int64_t* shape) {
+  const Extent extent = check_shape(base.dtype, rank, shape);
+  if (offset < 0 || offset > base.numel || extent.numel > base.numel - offset) {
+    fail(SNN_ERROR_INVALID_ARGUMENT,
+         str("a view of shape ", shape_string(rank, shape), " from element ", offset, " does not fit in ", describe(base),
+             " (", base.numel, " elements); pass an offset in [0, ", base.numel, "] and a shape with at most ",
+             base.numel, " - offset elements"));
+  }
+  Ref<snn_tensor> t = new_tensor(*base.device, base.dtype, rank, shape, extent);
+  t->data = static_cast<unsigned char*>(base.data) + static_cast<size_t>(offset) * dtype_size(base.dtype);
+  t->owns_data = false;
+  // Chain to the owner, not to another view, so long chains of views stay one link deep.
+  t->base = base.base.get() != nullptr ? base.base : Ref<snn_tensor>::share(&base);
+  return t;
+}
+
 std::string describe(const snn_tensor& t) {
   return str(dtype_name(t.dtype), " ", shape_string(t.rank, t.shape), " on ",
              device_kind_name(t.backend().kind()), ":", t.backend().ordinal());

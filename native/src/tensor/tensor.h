@@ -24,6 +24,7 @@ struct snn_tensor {
   size_t nbytes = 0;
   void* data = nullptr;
   bool owns_data = false;
+  snn::Ref<snn_tensor> base;  // a subview keeps the tensor owning its memory alive
 
   snn_tensor() = default;
   ~snn_tensor();
@@ -53,6 +54,9 @@ Ref<snn_tensor> make_tensor(snn_device& device, int32_t dtype, int32_t rank, con
 // View over caller memory (CPU devices only).
 Ref<snn_tensor> make_view(snn_device& device, int32_t dtype, int32_t rank, const int64_t* shape,
                           void* data, size_t capacity_bytes);
+
+// View of `base`'s memory from element `offset` on, any device.
+Ref<snn_tensor> make_subview(snn_tensor& base, int64_t offset, int32_t rank, const int64_t* shape);
 
 // "float32 [2, 3] on CPU:0"
 std::string describe(const snn_tensor& t);
