@@ -131,3 +131,29 @@ public enum snn_event_init_kind
     /// <summary>a + b * z, z standard normal (Box-Muller)</summary>
     SNN_EVENT_INIT_NORMAL = 2,
 }
+
+/// <summary>C enum <c>snn_pysnn_model</c>.</summary>
+public enum snn_pysnn_model
+{
+    /// <summary>pysnn.neuron.Input: the input passes through as spikes, only a trace is kept</summary>
+    SNN_PYSNN_INPUT = 0,
+
+    /// <summary>IFNeuron: v += alpha_v * x</summary>
+    SNN_PYSNN_IF = 1,
+
+    /// <summary>LIFNeuron: leak towards v_rest</summary>
+    SNN_PYSNN_LIF = 2,
+
+    /// <summary>AdaptiveLIFNeuron: LIF whose threshold rises with each spike and relaxes back</summary>
+    SNN_PYSNN_ADAPTIVE_LIF = 3,
+}
+
+/// <summary>C enum <c>snn_pysnn_update</c>.</summary>
+public enum snn_pysnn_update
+{
+    /// <summary>PySNN update_type="linear": tau_* are decay factors per step, in [0, 1]</summary>
+    SNN_PYSNN_LINEAR = 0,
+
+    /// <summary>update_type="exponential": tau_* are time constants (&gt; 0), Euler steps of dt / tau</summary>
+    SNN_PYSNN_EXPONENTIAL = 1,
+}

@@ -349,4 +349,28 @@ public static unsafe partial class Methods
     /// <summary>Copies the neuron traces of <c>layer</c> at the end of <c>sample</c>, float32 [n_neurons, n_neuron].</summary>
     [DllImport("snn", CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
     public static extern snn_status snn_event_network_neuron_traces([NativeTypeName("const snn_event_network *")] snn_event_network* network, [NativeTypeName("int64_t")] long layer, [NativeTypeName("int64_t")] long sample, float* traces, [NativeTypeName("int64_t")] long count);
+
+    /// <summary>
+    /// Runs the population over T &gt;= 1 steps. For every (t, b, n), in float32 with each operation
+    /// rounded on its own (no FMA), x = input[t, b, n], kv = dt / tau_v, kt = dt / tau_t,
+    /// kth = dt / tau_thresh:
+    ///   Input: s = x (passed through unchanged)
+    ///   otherwise, with held = refractory &gt; 0:
+    ///     v' = held ? v : IF:            v + alpha_v * x
+    ///                     LIF linear:    v_rest + ((v - v_rest) * tau_v + alpha_v * x)
+    ///                     LIF exponential: v + kv * (-(v - v_rest) + alpha_v * x)
+    ///     s = v' &gt;= th ? 1 : 0          (th = thresh, or the adaptive state threshold)
+    ///     adaptive: th' = linear:      thresh + ((th - thresh) * tau_thresh + alpha_thresh * s)
+    ///                     exponential: th + kth * (-(th - thresh) + alpha_thresh * s)
+    ///     r = refractory - dt, and 0 when r &lt; dt / 2 (the count never drifts below 0 by rounding);
+    ///     refractory' = r + duration_refrac * s
+    ///     v' = s ? v_rest : v'
+    ///   trace' = linear: trace * tau_t + alpha_t * s;  exponential: trace + kt * (-trace + alpha_t * s)
+    ///   spikes[t, b, n] = s; trace_out[t, b, n] = trace'; record_v[t, b, n] = v' (after reset)
+    /// input: float32 [T, B, ...cells] (rank &gt;= 3). spikes, trace_out: float32, input's shape.
+    /// state: optional (NULL: everything starts at rest). record_v: float32, input's shape, or NULL
+    /// (not for Input). Outputs and state must not share memory with each other or with the input.
+    /// </summary>
+    [DllImport("snn", CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+    public static extern snn_status snn_pysnn_neuron_forward([NativeTypeName("const snn_tensor *")] snn_tensor* input, [NativeTypeName("const snn_pysnn_neuron_params *")] snn_pysnn_neuron_params* @params, [NativeTypeName("const snn_pysnn_neuron_state *")] snn_pysnn_neuron_state* state, snn_tensor* spikes, snn_tensor* trace_out, snn_tensor* record_v);
 }

@@ -235,3 +235,67 @@ public partial struct snn_event_initializer
     /// <summary>constant: unused; uniform: upper bound (&gt;= a); normal: standard deviation (&gt;= 0)</summary>
     public float b;
 }
+
+/// <summary>The constants of one population. Fields a model does not use are ignored (not checked).</summary>
+public partial struct snn_pysnn_neuron_params
+{
+    /// <summary>snn_pysnn_model</summary>
+    [NativeTypeName("int32_t")]
+    public int model;
+
+    /// <summary>snn_pysnn_update: the trace's update (every model), the leak (LIF, adaptive), the threshold's (adaptive)</summary>
+    [NativeTypeName("int32_t")]
+    public int update_type;
+
+    /// <summary>firing threshold (resting threshold of the adaptive LIF), finite</summary>
+    public float thresh;
+
+    /// <summary>resting and reset voltage, finite</summary>
+    public float v_rest;
+
+    /// <summary>input scale: v gains alpha_v * x, finite</summary>
+    public float alpha_v;
+
+    /// <summary>trace increment scale per spike, finite</summary>
+    public float alpha_t;
+
+    /// <summary>time step, finite and &gt; 0</summary>
+    public float dt;
+
+    /// <summary>refractory period in time units: finite, &gt;= 0, an integer multiple of dt</summary>
+    public float duration_refrac;
+
+    /// <summary>LIF, adaptive: voltage decay per step in [0, 1] (linear) or time constant &gt; 0 (exponential)</summary>
+    public float tau_v;
+
+    /// <summary>trace decay per step in [0, 1] (linear) or time constant &gt; 0 (exponential)</summary>
+    public float tau_t;
+
+    /// <summary>adaptive: threshold increment scale per spike, finite</summary>
+    public float alpha_thresh;
+
+    /// <summary>adaptive: threshold decay per step in [0, 1] (linear) or time constant &gt; 0 (exponential)</summary>
+    public float tau_thresh;
+}
+
+/// <summary>
+/// The state carried from one step (and one call) to the next, each float32 [B, ...cells]. A field
+/// the model uses may be a tensor (its initial value on entry, its final value on return) or NULL
+/// (starts at rest: v = v_rest, trace = 0, refractory = 0, threshold = thresh; the final value is
+/// dropped); fields the model does not use (Input: all but trace; threshold: only the adaptive
+/// LIF) are ignored and left untouched.
+/// </summary>
+public unsafe partial struct snn_pysnn_neuron_state
+{
+    /// <summary>membrane voltage after the last step (after reset)</summary>
+    public snn_tensor* v;
+
+    /// <summary>postsynaptic trace</summary>
+    public snn_tensor* trace;
+
+    /// <summary>refractory time left (&gt; 0: the voltage is held), in the units of dt</summary>
+    public snn_tensor* refractory;
+
+    /// <summary>adaptive LIF: the current threshold</summary>
+    public snn_tensor* threshold;
+}

@@ -101,5 +101,27 @@ public static class StructLayoutExpectations
             new ExpectedField("a", 4),
             new ExpectedField("b", 8),
         }),
+        new ExpectedStruct("snn_pysnn_neuron_params", "Snn.Native.snn_pysnn_neuron_params", "Snn.Native.snn_pysnn_neuron_params, Snn.Native", 48, 4, new ExpectedField[]
+        {
+            new ExpectedField("model", 0),
+            new ExpectedField("update_type", 4),
+            new ExpectedField("thresh", 8),
+            new ExpectedField("v_rest", 12),
+            new ExpectedField("alpha_v", 16),
+            new ExpectedField("alpha_t", 20),
+            new ExpectedField("dt", 24),
+            new ExpectedField("duration_refrac", 28),
+            new ExpectedField("tau_v", 32),
+            new ExpectedField("tau_t", 36),
+            new ExpectedField("alpha_thresh", 40),
+            new ExpectedField("tau_thresh", 44),
+        }),
+        new ExpectedStruct("snn_pysnn_neuron_state", "Snn.Native.snn_pysnn_neuron_state", "Snn.Native.snn_pysnn_neuron_state, Snn.Native", 32, 8, new ExpectedField[]
+        {
+            new ExpectedField("v", 0),
+            new ExpectedField("trace", 8),
+            new ExpectedField("refractory", 16),
+            new ExpectedField("threshold", 24),
+        }),
     };
 }

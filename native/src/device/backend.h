@@ -11,6 +11,7 @@
 
 #include "kernels/args.h"
 #include "neurons/neuron_args.h"
+#include "pysnn/pysnn_neuron_args.h"
 #include "snn/device.h"
 
 namespace snn {
@@ -55,6 +56,8 @@ class Backend {
   virtual void spike_count(const SpikeCountArgs& args) = 0;
   virtual void population_code(const PopulationCodeArgs& args) = 0;
   virtual void sum_pool(const SumPoolArgs& args) = 0;
+  // PySNN's neurons with traces (snn/pysnn_neuron.h).
+  virtual void pysnn_neuron(const PysnnNeuronArgs& args) = 0;
 };
 
 // Factories. The CUDA ones are implemented by cuda_backend.cpp, or by cuda_unavailable.cpp

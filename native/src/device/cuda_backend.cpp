@@ -15,6 +15,7 @@
 #include "device/cublas_loader.h"
 #include "kernels/cuda_kernels.h"
 #include "neurons/neuron_cuda.h"
+#include "pysnn/pysnn_neuron_cuda.h"
 
 namespace snn {
 namespace {
@@ -222,6 +223,11 @@ class CudaBackend final : public Backend {
   void sum_pool(const SumPoolArgs& args) override {
     DeviceScope scope(ctx_->ordinal);
     check(cuda::sum_pool(args, ctx_->stream), "sum pool kernel launch");
+  }
+
+  void pysnn_neuron(const PysnnNeuronArgs& args) override {
+    DeviceScope scope(ctx_->ordinal);
+    check(cuda::pysnn_neuron(args, ctx_->stream), "PySNN neuron kernel launch");
   }
 
   int64_t find_outside_range(const float* x, int64_t n, float lo, float hi, float* bad_value) override {

@@ -1,0 +1,103 @@
+// PySNN's neurons (snn/pysnn_neuron.h) on the CPU.
+//
+// Each task owns one batch row b and a run of neurons, keeps their state in small local arrays
+// and walks time inside; the loop over neurons is branch-free and contiguous so gcc vectorises
+// it, and the task is compiled for AVX2 and baseline x86-64 with the best clone picked at load
+// time (the layout of the Spyx family's kernel, neurons/neuron_cpu.cpp).
+#include <algorithm>
+#include <cstring>
+
+#include "pysnn/pysnn_neuron_cpu.h"
+
+namespace snn::cpu {
+namespace {
+
+constexpr int64_t kMaxChunk = 512;  // neurons per task
+
+int64_t chunk_size(int64_t batch, int64_t neurons, int threads) {
+  int64_t chunk = kMaxChunk;
+  auto tasks = [&](int64_t c) { return batch * ((neurons + c - 1) / c); };
+  while (chunk > 16 && tasks(chunk) < 4 * static_cast<int64_t>(threads)) chunk /= 2;
+  return chunk;
+}
+
+struct alignas(64) Local {
+  float v[kMaxChunk], trace[kMaxChunk], ref[kMaxChunk], th[kMaxChunk];
+};
+
+void load(float* dst, const float* state, int64_t offset, int64_t n, float rest) {
+  if (state != nullptr) std::memcpy(dst, state + offset, static_cast<size_t>(n) * sizeof(float));
+  else std::fill(dst, dst + n, rest);
+}
+
+void store(float* state, const float* src, int64_t offset, int64_t n) {
+  if (state != nullptr) std::memcpy(state + offset, src, static_cast<size_t>(n) * sizeof(float));
+}
+
+struct ChunkRun {
+  const PysnnNeuronArgs& a;
+  Local& L;
+  int64_t b, n0, n;
+
+  template <PysnnModel M, bool kExp>
+  __attribute__((always_inline)) void operator()() const {
+    const PysnnConsts c = a.c;  // a local copy: stores to the outputs cannot alias it
+    const int64_t stride = a.batch * a.neurons;
+    const int64_t base = b * a.neurons + n0;
+    float* __restrict__ v = L.v;
+    float* __restrict__ tr = L.trace;
+    float* __restrict__ ref = L.ref;
+    float* __restrict__ th = L.th;
+    for (int64_t t = 0; t < a.steps; ++t) {
+      const int64_t row = t * stride + base;
+      const float* __restrict__ x = a.input + row;
+      float* __restrict__ out = a.spikes + row;
+      float* __restrict__ trace_out = a.trace_out + row;
+      for (int64_t j = 0; j < n; ++j) {
+        pysnn::Cell s{v[j], tr[j], ref[j], th[j]};
+        out[j] = pysnn::step<M, kExp>(x[j], c, s);
+        trace_out[j] = s.trace;
+        tr[j] = s.trace;
+        if constexpr (M != PysnnModel::kInput) {
+          v[j] = s.v;
+          ref[j] = s.ref;
+        }
+        if constexpr (M == PysnnModel::kAdaptiveLif) th[j] = s.th;
+      }
+      if (a.record_v != nullptr) std::memcpy(a.record_v + row, v, static_cast<size_t>(n) * sizeof(float));
+    }
+  }
+};
+
+__attribute__((target_clones("avx2", "default"))) void task(const PysnnNeuronArgs& a, int64_t b, int64_t n0,
+                                                            int64_t n) {
+  Local L;
+  const int64_t offset = b * a.neurons + n0;
+  const pysnn::Cell r = pysnn::rest(a.c);
+  load(L.v, a.v, offset, n, r.v);
+  load(L.trace, a.trace, offset, n, r.trace);
+  load(L.ref, a.refractory, offset, n, r.ref);
+  load(L.th, a.threshold, offset, n, r.th);
+  pysnn::dispatch(a, ChunkRun{a, L, b, n0, n});
+  store(a.trace, L.trace, offset, n);
+  if (a.model == PysnnModel::kInput) return;
+  store(a.v, L.v, offset, n);
+  store(a.refractory, L.ref, offset, n);
+  if (a.model == PysnnModel::kAdaptiveLif) store(a.threshold, L.th, offset, n);
+}
+
+}  // namespace
+
+void pysnn_neuron(const PysnnNeuronArgs& a, int threads) {
+  if (a.batch == 0 || a.neurons == 0) return;
+  const int64_t chunk = chunk_size(a.batch, a.neurons, threads);
+  const int64_t per_row = (a.neurons + chunk - 1) / chunk;
+  const int64_t tasks = a.batch * per_row;
+#pragma omp parallel for schedule(static) num_threads(threads) if (threads > 1 && tasks > 1)
+  for (int64_t k = 0; k < tasks; ++k) {
+    const int64_t b = k / per_row, n0 = (k % per_row) * chunk;
+    task(a, b, n0, std::min(chunk, a.neurons - n0));
+  }
+}
+
+}  // namespace snn::cpu
