@@ -14,9 +14,11 @@ public sealed class NeuronLayer : Layer
     private readonly NeuronModel _model;
     private NeuronState? _state;
 
-    /// <summary>Wraps <paramref name="model"/>, which the layer now owns (it is disposed with the layer).</summary>
-    public NeuronLayer(NeuronModel model, string? name = null)
-        : base([Checked(model).Size], [model.Size], model.Device, name ?? model.GetType().Name)
+    /// <summary>Wraps <paramref name="model"/>, which the layer now owns (it is disposed with the layer). The neurons
+    /// are laid out as <paramref name="shape"/> per sample (e.g. [C, H, W] after a convolution; its element count is the
+    /// model's size), or flat [N] when null.</summary>
+    public NeuronLayer(NeuronModel model, string? name = null, long[]? shape = null)
+        : base(ShapeOf(model, shape), ShapeOf(model, shape), model.Device, name ?? model.GetType().Name)
     {
         _model = model;
     }
@@ -67,6 +69,7 @@ public sealed class NeuronLayer : Layer
     /// <inheritdoc/>
     public override LayerConfig Config => new LayerConfig(TypeName)
         .Set("kind", _model.Kind.ToString())
+        .Set("shape", InputShape)
         .Set("size", _model.Size)
         .Set("threshold", _model.Threshold)
         .Set("spike_timing", _model.SpikeTiming.ToString())
@@ -114,7 +117,7 @@ public sealed class NeuronLayer : Layer
                 using var zeros = Tensor.Zeros([size, size], DType.Float32, device);
                 model.RecurrentWeight = zeros;
             }
-            return new NeuronLayer(model);
+            return new NeuronLayer(model, null, config.GetIntArray("shape"));
         }
         catch
         {
@@ -134,16 +137,18 @@ public sealed class NeuronLayer : Layer
     protected override Signal ForwardCore(Signal input)
     {
         if (_state is not null && _state.Membrane.Shape[0] != input.BatchSize) ResetState();
-        var output = _model.Forward(input.Values, _state, record: Recording.Count > 0);
+        var flat = InputShape.Length == 1;
+        using var view = flat ? null : input.Values.Reshape(input.Steps, input.BatchSize, _model.Size);
+        var output = _model.Forward(view ?? input.Values, _state, record: Recording.Count > 0);
         _state?.Dispose();
         _state = output.State;
         foreach (var (name, tensor) in Kinds(output))
         {
             if (tensor is null) continue;
-            if (IsRecording(name)) SetRecorded(name, tensor);
+            if (IsRecording(name)) SetRecorded(name, Shaped(tensor, input));
             else tensor.Dispose();
         }
-        return new Signal(output.Output);
+        return new Signal(Shaped(output.Output, input));
     }
 
     /// <inheritdoc/>
@@ -186,9 +191,20 @@ public sealed class NeuronLayer : Layer
         ("refractory", output.Refractory),
     ];
 
-    private static NeuronModel Checked(NeuronModel model)
+    /// <summary><paramref name="tensor"/> [T, B, N] seen as [T, B, ...shape] (it is disposed; the view keeps the memory).</summary>
+    private Tensor Shaped(Tensor tensor, Signal input)
+    {
+        if (InputShape.Length == 1) return tensor;
+        using (tensor) return tensor.Reshape(input.Values.Shape);
+    }
+
+    private static long[] ShapeOf(NeuronModel model, long[]? shape)
     {
         ArgumentNullException.ThrowIfNull(model);
-        return model;
+        if (shape is null) return [model.Size];
+        if (shape.Length == 0 || shape.Any(d => d <= 0) || Tensor.ElementCountOf(shape) != model.Size)
+            throw new SnnArgumentException(ErrorCode.InvalidArgument,
+                $"shape [{string.Join(", ", shape)}] must hold exactly the model's {model.Size} neurons; pass dimensions whose product is {model.Size}.");
+        return (long[])shape.Clone();
     }
 }
