@@ -82,7 +82,17 @@ TEST_P(Conv2d, MatchesTheNaiveLoopStridePaddingDilation) {
   check({2, 3, 8, 8, 2, 2, 3, 1, 2, 2, 0, 1, 3, 1}, false, 7);
 }
 TEST_P(Conv2d, MatchesTheNaiveLoopWithGroups) { check({2, 4, 6, 5, 6, 3, 3, 1, 1, 1, 1, 1, 1, 2}, true, 10); }
-TEST_P(Conv2d, ManyImagesSpanSeveralChunks) { check({700, 1, 28, 28, 16, 3, 3, 1, 1, 0, 0, 1, 1, 1}, true, 13); }
+// More than 32 taps per output: the im2col + GEMM path (fewer take the direct loop).
+TEST_P(Conv2d, ManyTapsMatchTheNaiveLoop) {
+  check({2, 8, 7, 6, 5, 3, 3, 2, 1, 1, 2, 1, 2, 1}, true, 15);
+  check({3, 16, 6, 5, 8, 3, 3, 1, 2, 1, 1, 2, 1, 2}, true, 16);
+  check({2, 3, 12, 11, 4, 5, 5, 2, 2, 2, 2, 1, 1, 1}, false, 17);
+}
+TEST_P(Conv2d, ManyImagesSpanSeveralChunks) {
+  check({700, 1, 28, 28, 16, 3, 3, 1, 1, 0, 0, 1, 1, 1}, true, 13);
+  check({90, 8, 40, 40, 16, 3, 3, 1, 1, 1, 1, 1, 1, 1}, true, 14);  // im2col in two chunks
+}
+TEST_P(Conv2d, StridedDirectLoop) { check({5, 2, 13, 12, 3, 3, 3, 3, 2, 1, 2, 2, 1, 1}, true, 18); }
 
 TEST_P(Conv2d, LeadingAxesAreImages) {
   const Geometry g{6, 1, 5, 5, 2, 3, 3, 1, 1, 1, 1, 1, 1, 1};
