@@ -220,6 +220,18 @@ def test_recorded_spikes_are_delayed_and_trace_passes_through():
     np.testing.assert_array_equal(np.asarray(layer.recorded["trace"]), trace)
 
 
+def test_delay_line_state_moves_a_stream_to_another_layer():
+    a, b = Linear(4, 3, delay=3, seed=23), Linear(4, 3, delay=3, seed=23)
+    x = spikes((8, 2, 4), 0.5, 24)
+    a.forward(x[:5])
+    line = a.state["delay_line"]
+    np.testing.assert_array_equal(np.asarray(line), x[2:5].transpose(1, 0, 2))  # [B, D, in], oldest first
+    b.set_state("delay_line", line)
+    np.testing.assert_array_equal(np.asarray(a.forward(x[5:]).values), np.asarray(b.forward(x[5:]).values))
+    with pytest.raises(ValueError, match=r"\[batch, 3, 4\]"):
+        b.set_state("delay_line", np.zeros((2, 2, 4), f32))
+
+
 # ---------------------------------------------------------------------------------------------- weights
 
 M32 = 0xFFFFFFFF
