@@ -82,6 +82,26 @@ public class ConnectionTests
     }
 
     [Fact]
+    public void ConvAndPoolingGiveTheSameBitsForAnyThreadCount()
+    {
+        var x = Spikes(20 * 4 * 2 * 16 * 16, 41, 0.3);
+        float[]? first = null, firstPooled = null;
+        foreach (var threads in new[] { 1, 2, 3 })
+        {
+            using var device = Device.Cpu(threads);
+            using var conv = new Conv2d(2, 8, 3, (16, 16), padding: 1, seed: 4, device: device);
+            using var pool = new MaxPool2d(2, (16, 16), 8, device: device);
+            using var input = Tensor.FromArray(x, [20, 4, 2, 16, 16], device);
+            using var y = conv.Forward(input);
+            using var p = pool.Forward(y.Values, y.Values);
+            first ??= Flat(y.Values);
+            firstPooled ??= Flat(p.Trace!);
+            Assert.Equal(first, Flat(y.Values));
+            Assert.Equal(firstPooled, Flat(p.Trace!));
+        }
+    }
+
+    [Fact]
     public void LinearMatchesTheMatrixProduct()
     {
         using var linear = new Linear(7, 5, bias: true, seed: 3);
