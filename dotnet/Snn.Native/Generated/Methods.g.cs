@@ -373,4 +373,53 @@ public static unsafe partial class Methods
     /// </summary>
     [DllImport("snn", CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
     public static extern snn_status snn_pysnn_neuron_forward([NativeTypeName("const snn_tensor *")] snn_tensor* input, [NativeTypeName("const snn_pysnn_neuron_params *")] snn_pysnn_neuron_params* @params, [NativeTypeName("const snn_pysnn_neuron_state *")] snn_pysnn_neuron_state* state, snn_tensor* spikes, snn_tensor* trace_out, snn_tensor* record_v);
+
+    /// <summary>
+    /// output[n, o, y, x] = bias[o] + sum over c, i, j of
+    ///   weight[o, c, i, j] * input[n, g * C_in / groups + c, y * stride[0] - padding[0] + i * dilation[0],
+    ///                                                      x * stride[1] - padding[1] + j * dilation[1]]
+    /// with g = o / (C_out / groups) and positions outside the input read as zero.
+    /// input: [..., C_in, H, W]; weight: [C_out, C_in / groups, kH, kW]; bias: [C_out] or NULL;
+    /// output: [..., C_out, H_out, W_out] with the input's leading axes. stride, dilation &gt;= 1,
+    /// padding &gt;= 0, groups &gt;= 1 dividing C_in and C_out, and the dilated kernel must fit the padded
+    /// input. CPU: im2col + one BLAS sgemm per chunk of images; CUDA: a direct kernel.
+    /// </summary>
+    [DllImport("snn", CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+    public static extern snn_status snn_conv2d_forward([NativeTypeName("const snn_tensor *")] snn_tensor* input, [NativeTypeName("const snn_tensor *")] snn_tensor* weight, [NativeTypeName("const snn_tensor *")] snn_tensor* bias, [NativeTypeName("const int64_t *")] long* stride, [NativeTypeName("const int64_t *")] long* padding, [NativeTypeName("const int64_t *")] long* dilation, [NativeTypeName("int64_t")] long groups, snn_tensor* output);
+
+    /// <summary>
+    /// output[n, c, y, x] = max of input[n, c, y * stride - padding + i * dilation, ...] over the
+    /// kernel window, padded positions never winning. When <c>trace</c> (the input's shape) is given,
+    /// trace_out[n, c, y, x] = trace at the winning position; ties go to the first position of the
+    /// window in row-major order (top-left), as PySNN's MaxPool2d documents. A NaN input wins (as in
+    /// PyTorch). trace and trace_out are both given or both NULL. kernel, stride, dilation &gt;= 1,
+    /// 0 &lt;= padding &lt;= kernel / 2 (PyTorch's rule); ceil_mode 0 or 1.
+    /// </summary>
+    [DllImport("snn", CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+    public static extern snn_status snn_max_pool2d([NativeTypeName("const snn_tensor *")] snn_tensor* input, [NativeTypeName("const snn_tensor *")] snn_tensor* trace, [NativeTypeName("const int64_t *")] long* kernel, [NativeTypeName("const int64_t *")] long* stride, [NativeTypeName("const int64_t *")] long* padding, [NativeTypeName("const int64_t *")] long* dilation, [NativeTypeName("int32_t")] int ceil_mode, snn_tensor* output, snn_tensor* trace_out);
+
+    /// <summary>
+    /// Adaptive max pooling to the output's H_out x W_out (read from <c>output</c>): output cell (y, x)
+    /// covers rows floor(y * H / H_out) .. ceil((y + 1) * H / H_out) - 1 and likewise columns
+    /// (PyTorch's bins). Ties and the trace as in snn_max_pool2d. H_out, W_out &gt;= 1.
+    /// </summary>
+    [DllImport("snn", CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+    public static extern snn_status snn_adaptive_max_pool2d([NativeTypeName("const snn_tensor *")] snn_tensor* input, [NativeTypeName("const snn_tensor *")] snn_tensor* trace, snn_tensor* output, snn_tensor* trace_out);
+
+    /// <summary>
+    /// Average pooling: the sum over the kernel window (padding reads as zero) divided by the window
+    /// size kH * kW when count_include_pad is 1 (PyTorch's default), or by the number of positions
+    /// inside the input when it is 0. kernel, stride &gt;= 1, 0 &lt;= padding &lt;= kernel / 2.
+    /// </summary>
+    [DllImport("snn", CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+    public static extern snn_status snn_avg_pool2d([NativeTypeName("const snn_tensor *")] snn_tensor* input, [NativeTypeName("const int64_t *")] long* kernel, [NativeTypeName("const int64_t *")] long* stride, [NativeTypeName("const int64_t *")] long* padding, [NativeTypeName("int32_t")] int count_include_pad, snn_tensor* output);
+
+    /// <summary>
+    /// An integer-step delay line over the first axis: with the line [D, ...] holding the last D
+    /// steps seen before (oldest first) and input [T, ...], output[t] = (line ++ input)[t] (so
+    /// output step t is input step t - D) and the line becomes (line ++ input)[T .. T + D). The
+    /// trailing shapes must agree; D &gt;= 1. A pure copy: bit-exact on every device.
+    /// </summary>
+    [DllImport("snn", CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+    public static extern snn_status snn_delay_line([NativeTypeName("const snn_tensor *")] snn_tensor* input, snn_tensor* line, snn_tensor* output);
 }

@@ -14,5 +14,6 @@
 #include "snn/neuron.h"
 #include "snn/event.h"
 #include "snn/pysnn_neuron.h"
+#include "snn/connection.h"
 
 #endif /* SNN_SNN_H */

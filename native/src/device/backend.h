@@ -9,6 +9,7 @@
 #include <memory>
 #include <mutex>
 
+#include "connections/connection_args.h"
 #include "kernels/args.h"
 #include "neurons/neuron_args.h"
 #include "pysnn/pysnn_neuron_args.h"
@@ -58,6 +59,9 @@ class Backend {
   virtual void sum_pool(const SumPoolArgs& args) = 0;
   // PySNN's neurons with traces (snn/pysnn_neuron.h).
   virtual void pysnn_neuron(const PysnnNeuronArgs& args) = 0;
+  // PySNN's connections (snn/connection.h): 2-D convolution and max / adaptive max / average pooling.
+  virtual void conv2d(const Conv2dArgs& args) = 0;
+  virtual void pool2d(const Pool2dArgs& args) = 0;
 };
 
 // Factories. The CUDA ones are implemented by cuda_backend.cpp, or by cuda_unavailable.cpp

@@ -10,6 +10,7 @@
 #include <fstream>
 #include <string>
 
+#include "connections/connection_kernels.h"
 #include "core/error.h"
 #include "core/format.h"
 #include "device/backend.h"
@@ -97,6 +98,8 @@ class CpuBackend final : public Backend {
   void population_code(const PopulationCodeArgs& args) override { cpu::population_code(args, threads()); }
   void sum_pool(const SumPoolArgs& args) override { cpu::sum_pool(args, threads()); }
   void pysnn_neuron(const PysnnNeuronArgs& args) override { cpu::pysnn_neuron(args, threads()); }
+  void conv2d(const Conv2dArgs& args) override { cpu::conv2d(args, threads()); }
+  void pool2d(const Pool2dArgs& args) override { cpu::pool2d(args, threads()); }
   int64_t find_outside_range(const float* x, int64_t n, float lo, float hi, float* bad_value) override {
     const int64_t i = cpu::find_outside_range(x, n, lo, hi, threads());
     if (i >= 0) *bad_value = x[i];

@@ -9,6 +9,8 @@
 #include <memory>
 #include <mutex>
 
+#define SNN_CONNECTION_CUDA_DECLS 1
+#include "connections/connection_kernels.h"
 #include "core/error.h"
 #include "core/format.h"
 #include "device/backend.h"
@@ -228,6 +230,16 @@ class CudaBackend final : public Backend {
   void pysnn_neuron(const PysnnNeuronArgs& args) override {
     DeviceScope scope(ctx_->ordinal);
     check(cuda::pysnn_neuron(args, ctx_->stream), "PySNN neuron kernel launch");
+  }
+
+  void conv2d(const Conv2dArgs& args) override {
+    DeviceScope scope(ctx_->ordinal);
+    check(cuda::conv2d(args, ctx_->stream), "conv2d kernel launch");
+  }
+
+  void pool2d(const Pool2dArgs& args) override {
+    DeviceScope scope(ctx_->ordinal);
+    check(cuda::pool2d(args, ctx_->stream), "pool2d kernel launch");
   }
 
   int64_t find_outside_range(const float* x, int64_t n, float lo, float hi, float* bad_value) override {
