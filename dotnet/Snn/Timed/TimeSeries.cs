@@ -33,9 +33,11 @@ public abstract class TimeSeries
     public bool IsEmpty => _times.Length == 0;
 
     /// <summary>Start of the series in seconds.</summary>
+    [PythonName("t_start")]
     public double TStart { get; }
 
     /// <summary>End of the series in seconds.</summary>
+    [PythonName("t_stop")]
     public double TStop { get; }
 
     /// <summary><see cref="TStop"/> - <see cref="TStart"/>.</summary>
