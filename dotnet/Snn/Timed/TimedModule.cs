@@ -172,8 +172,11 @@ public class TimedModule : IDisposable
                 if (continuous.NumChannels != SizeIn)
                     throw new SnnArgumentException(ErrorCode.InvalidArgument,
                         $"{FullName} takes {SizeIn} input channels but `{continuous.Name}` has {continuous.NumChannels}; pass a series of shape [time, {SizeIn}].");
+                // Grid point k is k dt. With sample-and-hold, a sample that lies within 1e-9 dt after a grid point
+                // (the rounding of i dt + t0 against k dt) counts as at that point, as its exact time would.
+                var nudge = continuous.InterpKind == "previous" ? 1e-9 * Dt : 0;
                 var times = new double[steps];
-                for (var i = 0; i < steps; i++) times[i] = i * Dt + T;
+                for (var i = 0; i < steps; i++) times[i] = (Timestep + i) * Dt + nudge;
                 var sampled = continuous.Sample(times);
                 for (var i = 0; i < steps; i++)
                 {
