@@ -188,3 +188,38 @@ def test_bad_input_is_rejected_with_advice():
         e = TimedModule(layer, 1e-3, spiking_input=True)
         with pytest.raises(ValueError, match="clip or remap"):
             e.evolve(TSEvent([0.001], [5], t_stop=0.01), num_timesteps=3)
+
+
+def test_sequential_chains_modules_and_nests_dictionaries():
+    from snn.timed import TimedSequential
+    rng = np.random.default_rng(4)
+    clocked = rng.uniform(0, 0.6, size=(60, 3)).astype(f32)
+    ts = TSContinuous.from_clocked(clocked, 1e-3)
+    with LeakyIntegrator(3, decay=0.5, gain=1.0) as l1, LeakyIntegrator(3, decay=0.9, threshold=1.0) as l2:
+        rate = TimedModule(l1, 1e-3, name="rate")
+        spk = TimedModule(l2, 1e-3, spiking_output=True, name="spk")
+        seq = TimedSequential(rate, spk)
+        assert keys(seq.modules()) == ["rate", "spk"]
+        assert seq.spiking_output and not seq.spiking_input and list(seq.shape) == [3, 3]
+        out, state, rec = seq.evolve(ts, num_timesteps=25, record=True)
+        out2, state, rec2 = seq.evolve(ts)
+        assert seq.t == pytest.approx(0.06) and rate.t == pytest.approx(0.06) and spk.t == pytest.approx(0.06)
+        r, _, v1 = integrator_reference(clocked, 0.5, 1.0)
+        s, vr, v2 = integrator_reference(r, 0.9, 1.0, threshold=1.0)
+        rows, cols = np.nonzero(s)
+        merged = out.merge(out2)
+        np.testing.assert_allclose(merged.times, rows * 1e-3 + 5e-4, rtol=0, atol=1e-15)
+        np.testing.assert_array_equal(merged.channels, cols)
+        np.testing.assert_array_equal(state["rate"]["v"], v1)
+        np.testing.assert_array_equal(state["spk"]["v"], v2)
+        np.testing.assert_array_equal(rec["spk"]["v"].samples, vr[:25])
+        assert keys(seq.parameters()) == ["rate", "spk"] and keys(seq.parameters()["spk"]) == ["decay", "gain"]
+        assert keys(seq.attributes_named("dt")) == ["dt", "rate", "spk"]
+        seq.reset_all()
+        assert rate.t == 0 and len(seq.state().keys) == 0
+        seq.set_attribute("spk.decay", np.array([0.1, 0.2, 0.3], f32))
+        np.testing.assert_array_equal(spk.parameters()["decay"], np.array([0.1, 0.2, 0.3], f32))
+        with pytest.raises(ValueError, match="match the sizes"):
+            TimedSequential(rate, TimedModule(LeakyIntegrator(2), 1e-3))
+        with pytest.raises(ValueError, match="same dt"):
+            TimedSequential(rate, TimedModule(l2, 2e-3))

@@ -42,7 +42,28 @@ public class TimedModule : IDisposable
     }
 
     /// <summary>The wrapped layer.</summary>
-    public Layer Layer { get; }
+    public Layer? Layer { get; }
+
+    /// <summary>
+    /// For composite modules (<see cref="TimedSequential"/>): a module without a layer of its own, whose evolution
+    /// <see cref="EvolveCore"/> implements.
+    /// </summary>
+    protected TimedModule(double dt, long sizeIn, long sizeOut, bool spikingInput, bool spikingOutput, string? name)
+    {
+        Dt = dt;
+        SizeIn = sizeIn;
+        SizeOut = sizeOut;
+        SpikingInput = spikingInput;
+        SpikingOutput = spikingOutput;
+        AddEvents = true;
+        Name = name ?? "";
+    }
+
+    private static readonly IReadOnlyDictionary<string, Tensor> NoTensors = new Dictionary<string, Tensor>();
+
+    private IReadOnlyDictionary<string, Tensor> LayerParameters => Layer?.Parameters ?? NoTensors;
+
+    private IReadOnlyDictionary<string, Tensor> LayerState => Layer?.State ?? NoTensors;
 
     /// <summary>The simulation and rasterisation time step in seconds; changing it keeps the step count, so
     /// <see cref="T"/> scales with it.</summary>
@@ -70,6 +91,7 @@ public class TimedModule : IDisposable
             if (!(value >= 0 && double.IsFinite(value)))
                 throw new SnnArgumentException(ErrorCode.InvalidArgument, $"{FullName}: t must be a finite time >= 0, got {value}.");
             Timestep = (long)Math.Floor(value / Dt + 1e-9);
+            foreach (var m in Modules().Values) m.T = value;
         }
     }
 
@@ -152,12 +174,19 @@ public class TimedModule : IDisposable
             throw new SnnArgumentException(ErrorCode.InvalidArgument,
                 $"{FullName} takes {InputType.Name} input (spiking_input={SpikingInput}), got {tsInput.GetType().Name}; convert it (TSEvent.FromRaster, TSContinuous.FromClocked) or build the module with the other input kind.");
         var steps = DetermineTimesteps(tsInput, duration, numTimesteps);
+        var (series, recorded) = EvolveCore(tsInput, steps, record);
+        Timestep += steps;
+        return (series, State(), recorded);
+    }
+
+    /// <summary>Evolves <paramref name="steps"/> steps from <see cref="T"/> (the clock is advanced by the caller):
+    /// samples or rasterises the input, runs the layer and wraps its output.</summary>
+    protected virtual (TimeSeries Output, Dictionary<string, object> Record) EvolveCore(TimeSeries? tsInput, long steps, bool record)
+    {
         var t0 = T;
         var input = PrepareInput(tsInput, steps);
         var (output, recorded) = EvolveSteps(input, steps, record);
-        var series = WrapOutput(output, steps, t0);
-        Timestep += steps;
-        return (series, State(), recorded);
+        return (WrapOutput(output, steps, t0), recorded);
     }
 
     /// <summary>The input of one evolution on the step grid T + i dt, [steps, size_in] (Rockpool's _prepare_input).</summary>
@@ -210,11 +239,13 @@ public class TimedModule : IDisposable
 
     /// <summary>Runs the layer over <paramref name="input"/> [steps, size_in]; returns the output [steps, size_out]
     /// and the recordings wrapped as time series.</summary>
-    protected virtual (float[,] Output, Dictionary<string, object> Record) EvolveSteps(float[,] input, long steps, bool record)
+    private (float[,] Output, Dictionary<string, object> Record) EvolveSteps(float[,] input, long steps, bool record)
     {
         var recorded = new Dictionary<string, object>();
         var output = new float[steps, SizeOut];
         if (steps == 0) return (output, recorded);
+        if (Layer is null)
+            throw new SnnException(ErrorCode.Internal, $"{FullName} has no layer; a composite module must override EvolveCore.");
         Layer.Record(record ? [.. Layer.Recordable] : []);
         long[] shape = [steps, 1, .. Layer.InputShape];
         using var tensor = Tensor.FromArray(input, shape, Layer.Device);
@@ -260,12 +291,12 @@ public class TimedModule : IDisposable
     /// ("decay", "alpha", "beta", "gamma"); every name is also its own family.
     /// </summary>
     public Dictionary<string, object> Parameters(string? family = null) =>
-        Collect(m => m.Layer.Parameters.Select(p => (p.Key, (object)Strip(p.Value, batch: false))), family, (m, f) => m.Parameters(f));
+        Collect(m => m.LayerParameters.Select(p => (p.Key, (object)Strip(p.Value, batch: false))), family, (m, f) => m.Parameters(f));
 
     /// <summary>The layer's state (copies, without the batch axis of 1), filtered and nested like <see cref="Parameters"/>;
     /// empty while the layer is at rest.</summary>
     public Dictionary<string, object> State(string? family = null) =>
-        Collect(m => m.Layer.State.Select(p => (p.Key, (object)Strip(p.Value, batch: true))), family, (m, f) => m.State(f));
+        Collect(m => m.LayerState.Select(p => (p.Key, (object)Strip(p.Value, batch: true))), family, (m, f) => m.State(f));
 
     /// <summary>Simulation parameters: "dt" (seconds), filtered and nested like <see cref="Parameters"/>.</summary>
     public Dictionary<string, object> SimulationParameters(string? family = null) =>
@@ -335,6 +366,9 @@ public class TimedModule : IDisposable
             return this;
         }
         var data = ToFloats(name, value);
+        if (Layer is null)
+            throw new SnnArgumentException(ErrorCode.InvalidArgument,
+                $"{FullName} has no attribute `{name}`; its attributes are dt and those of its sub-modules ({Join(modules.Keys)}).");
         if (Layer.Parameters.TryGetValue(name, out var parameter))
         {
             if (parameter.ElementCount != data.Length)
@@ -365,7 +399,7 @@ public class TimedModule : IDisposable
     public virtual void ResetState()
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
-        Layer.ResetState();
+        Layer?.ResetState();
         foreach (var m in Modules().Values) m.ResetState();
     }
 
@@ -387,7 +421,7 @@ public class TimedModule : IDisposable
     public TimedModule ResetParameters()
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
-        foreach (var (key, tensor) in Layer.Parameters)
+        foreach (var (key, tensor) in LayerParameters)
         {
             if (_initialParameters.TryGetValue(key, out var initial) && initial.Length == tensor.ElementCount) tensor.CopyFrom<float>(initial);
         }
@@ -410,7 +444,7 @@ public class TimedModule : IDisposable
     /// <summary>Releases what the module owns.</summary>
     protected virtual void Dispose(bool disposing)
     {
-        if (disposing && _ownsLayer) Layer.Dispose();
+        if (disposing && _ownsLayer) Layer?.Dispose();
     }
 
     /// <summary>The family a parameter name belongs to (see <see cref="Parameters"/>).</summary>
