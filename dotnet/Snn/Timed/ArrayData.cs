@@ -20,17 +20,21 @@ internal static class ArrayData
             case double[] or double[,] or double[,,]: Flat<double>(a).CopyTo(result); break;
             default:
                 var type = a.GetType().GetElementType()!;
-                if (type == typeof(float)) Convert(Flat<float>(a), result, v => v);
-                else if (type == typeof(int)) Convert(Flat<int>(a), result, v => v);
-                else if (type == typeof(long)) Convert(Flat<long>(a), result, v => v);
-                else if (type == typeof(short)) Convert(Flat<short>(a), result, v => v);
-                else if (type == typeof(byte)) Convert(Flat<byte>(a), result, v => v);
-                else if (type == typeof(sbyte)) Convert(Flat<sbyte>(a), result, v => v);
-                else if (type == typeof(ushort)) Convert(Flat<ushort>(a), result, v => v);
-                else if (type == typeof(uint)) Convert(Flat<uint>(a), result, v => v);
-                else if (type == typeof(ulong)) Convert(Flat<ulong>(a), result, v => v);
-                else if (type == typeof(bool)) Convert(Flat<bool>(a), result, v => v ? 1 : 0);
-                else if (type == typeof(Half)) Convert(Flat<Half>(a), result, v => (double)v);
+                if (type == typeof(float)) Convert(Flat<float>(a), result);
+                else if (type == typeof(int)) Convert(Flat<int>(a), result);
+                else if (type == typeof(long)) Convert(Flat<long>(a), result);
+                else if (type == typeof(short)) Convert(Flat<short>(a), result);
+                else if (type == typeof(byte)) Convert(Flat<byte>(a), result);
+                else if (type == typeof(sbyte)) Convert(Flat<sbyte>(a), result);
+                else if (type == typeof(ushort)) Convert(Flat<ushort>(a), result);
+                else if (type == typeof(uint)) Convert(Flat<uint>(a), result);
+                else if (type == typeof(ulong)) Convert(Flat<ulong>(a), result);
+                else if (type == typeof(bool))
+                {
+                    var flags = Flat<bool>(a);
+                    for (var i = 0; i < flags.Length; i++) result[i] = flags[i] ? 1 : 0;
+                }
+                else if (type == typeof(Half)) Convert(Flat<Half>(a), result);
                 else if (type == typeof(object))
                 {
                     var i = 0;
@@ -81,6 +85,17 @@ internal static class ArrayData
             throw new SnnArgumentException(ErrorCode.InvalidArgument,
                 $"{what} must be one-dimensional, got rank {a.Rank} [{Shape(a)}].");
         if (a is int[] ints) return (int[])ints.Clone();
+        if (a is long[] longs)
+        {
+            var narrowed = new int[longs.Length];
+            for (var i = 0; i < longs.Length; i++)
+            {
+                if (longs[i] is < int.MinValue or > int.MaxValue)
+                    throw new SnnArgumentException(ErrorCode.InvalidArgument, $"{what}: element {i} = {longs[i]} is out of int range.");
+                narrowed[i] = (int)longs[i];
+            }
+            return narrowed;
+        }
         var d = Doubles(a, what);
         var result = new int[d.Length];
         for (var i = 0; i < d.Length; i++)
@@ -100,9 +115,9 @@ internal static class ArrayData
     /// <summary>"2, 3" for a [2, 3] array.</summary>
     public static string Shape(Array a) => string.Join(", ", Enumerable.Range(0, a.Rank).Select(a.GetLength));
 
-    private static void Convert<T>(ReadOnlySpan<T> source, Span<double> target, Func<T, double> f)
+    private static void Convert<T>(ReadOnlySpan<T> source, Span<double> target) where T : unmanaged, System.Numerics.INumberBase<T>
     {
-        for (var i = 0; i < source.Length; i++) target[i] = f(source[i]);
+        for (var i = 0; i < source.Length; i++) target[i] = double.CreateTruncating(source[i]);
     }
 
     private static SnnArgumentException Bad(string what, Array a) =>
