@@ -185,6 +185,10 @@ def test_bad_input_is_rejected_with_advice():
             TimedModule(layer, 0.0)
         with pytest.raises(ValueError, match="elements"):
             m.set_attribute("decay", np.zeros(5, f32))
+        with pytest.raises(ValueError, match="neither a parameter"):
+            m.set_attribute("nope", np.zeros(3, f32))
+        with pytest.raises(ValueError, match="batch"):
+            m.set_attribute("v", np.zeros(4, f32))
         e = TimedModule(layer, 1e-3, spiking_input=True)
         with pytest.raises(ValueError, match="clip or remap"):
             e.evolve(TSEvent([0.001], [5], t_stop=0.01), num_timesteps=3)

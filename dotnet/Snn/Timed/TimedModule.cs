@@ -342,7 +342,11 @@ public class TimedModule : IDisposable
         ObjectDisposedException.ThrowIf(_disposed, this);
         var modules = Modules();
         var dot = name.IndexOf('.', StringComparison.Ordinal);
-        if (dot > 0 && modules.TryGetValue(name[..dot], out var child)) return child.SetAttribute(name[(dot + 1)..], value).Let(this);
+        if (dot > 0 && modules.TryGetValue(name[..dot], out var child))
+        {
+            child.SetAttribute(name[(dot + 1)..], value);
+            return this;
+        }
         if (modules.TryGetValue(name, out child))
         {
             switch (value)
@@ -377,20 +381,18 @@ public class TimedModule : IDisposable
             parameter.CopyFrom<float>(data);
             return this;
         }
-        if (Layer.State.ContainsKey(name) || !Layer.Parameters.ContainsKey(name))
+        // Not a parameter: a state variable, with a batch axis of 1 in front of the value's shape.
+        long[] shape = value is Array a ? [1, .. Enumerable.Range(0, a.Rank).Select(r => (long)a.GetLength(r))] : [1, 1];
+        if (Layer.State.TryGetValue(name, out var current) && current.ElementCount == data.Length) shape = current.Shape;
+        try
         {
-            long[] shape = value is Array a ? [1, .. Enumerable.Range(0, a.Rank).Select(r => (long)a.GetLength(r))] : [1, 1];
-            if (Layer.State.TryGetValue(name, out var current) && current.ElementCount == data.Length) shape = current.Shape;
-            try
-            {
-                using var tensor = Tensor.FromArray(data, shape, Layer.Device);
-                Layer.SetState(name, tensor);
-            }
-            catch (SnnArgumentException e)
-            {
-                throw new SnnArgumentException(ErrorCode.InvalidArgument,
-                    $"{FullName}: `{name}` is neither a parameter ({Join(Layer.Parameters.Keys)}), a state variable the layer accepts, nor dt: {e.Message}");
-            }
+            using var tensor = Tensor.FromArray(data, shape, Layer.Device);
+            Layer.SetState(name, tensor);
+        }
+        catch (SnnArgumentException e)
+        {
+            throw new SnnArgumentException(ErrorCode.InvalidArgument,
+                $"{FullName}: `{name}` is neither a parameter ({Join(Layer.Parameters.Keys)}), a state variable the layer accepts, nor dt: {e.Message}");
         }
         return this;
     }
@@ -524,10 +526,4 @@ public class TimedModule : IDisposable
         var list = names.ToList();
         return list.Count == 0 ? "none" : string.Join(", ", list);
     }
-}
-
-internal static class TimedModuleExtensions
-{
-    /// <summary>Returns <paramref name="result"/> after the call on the left ran (keeps fluent calls one line).</summary>
-    public static TimedModule Let(this TimedModule _, TimedModule result) => result;
 }
