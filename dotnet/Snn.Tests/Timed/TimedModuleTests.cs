@@ -1,0 +1,165 @@
+using Snn.Networks;
+using Snn.Neurons;
+using Snn.Timed;
+
+namespace Snn.Tests.Timed;
+
+/// <summary>A test-only Layer over Spyx's LIF population (the lead's adapter replaces it): state "membrane".</summary>
+internal sealed class SpyxLifLayer : Layer
+{
+    private readonly LIF _model;
+    private NeuronState? _state;
+
+    public SpyxLifLayer(int n, float beta, float threshold) : base([n], [n], null, "lif") => _model = new LIF(n, beta, threshold);
+
+    public override IReadOnlyDictionary<string, Tensor> State =>
+        _state is null ? new Dictionary<string, Tensor>() : new Dictionary<string, Tensor> { ["membrane"] = _state.Membrane };
+
+    public override IReadOnlyList<string> Recordable => ["membrane"];
+
+    public override LayerConfig Config => new LayerConfig("SpyxLifTest");
+
+    public override void ResetState()
+    {
+        _state?.Dispose();
+        _state = null;
+    }
+
+    protected override void SetStateCore(string name, Tensor value)
+    {
+        Assert.Equal("membrane", name);
+        var state = _model.InitialState((int)value.Shape[0]);
+        state.Membrane.CopyFrom(value);
+        _state?.Dispose();
+        _state = state;
+    }
+
+    protected override Signal ForwardCore(Signal input)
+    {
+        var result = _model.Forward(input.Values, _state, record: IsRecording("membrane"));
+        _state?.Dispose();
+        _state = result.State;
+        if (result.Membrane is not null) SetRecorded("membrane", result.Membrane);
+        return new Signal(result.Output);
+    }
+
+    protected override void DisposeCore()
+    {
+        _state?.Dispose();
+        _model.Dispose();
+    }
+}
+
+/// <summary>TimedModule around a Spyx LIF layer and LeakyIntegrator, against references written from the equations.</summary>
+public class TimedModuleTests
+{
+    /// <summary>Spyx LIF in float32: s = H(V - theta) from the state before the input; V' = beta V + x - s theta.</summary>
+    private static (float[,] Spikes, float[] V) LifReference(float[,] x, float beta, float theta, float[]? v0 = null)
+    {
+        int steps = x.GetLength(0), n = x.GetLength(1);
+        var v = v0 is null ? new float[n] : (float[])v0.Clone();
+        var s = new float[steps, n];
+        for (var t = 0; t < steps; t++)
+        {
+            for (var i = 0; i < n; i++)
+            {
+                var spike = v[i] - theta > 0 ? 1f : 0f;
+                s[t, i] = spike;
+                v[i] = beta * v[i] + x[t, i] - spike * theta;
+            }
+        }
+        return (s, v);
+    }
+
+    [Fact]
+    public void SpikingEvolutionRasterisesRunsTheEquationsAndEmitsEventsAtBinMiddles()
+    {
+        const double dt = 1e-3;
+        const int n = 4, steps = 120;
+        var rng = new Random(7);
+        var times = Enumerable.Range(0, 400).Select(_ => rng.NextDouble() * steps * dt).Order().ToArray();
+        var channels = times.Select(_ => rng.Next(n)).ToArray();
+        var input = new TSEvent(times, channels, tStart: 0, tStop: steps * dt, numChannels: n);
+        var counts = new float[steps, n];
+        for (var e = 0; e < times.Length; e++) counts[(int)Math.Floor(times[e] / dt), channels[e]]++;
+        using var layer = new SpyxLifLayer(n, 0.9f, 1f);
+        using var module = new TimedModule(layer, dt, spikingInput: true, spikingOutput: true, name: "lif");
+
+        var (first, _, _) = module.Evolve(input, numTimesteps: 50);
+        var (second, state, record) = module.Evolve(input, record: true);   // to the end of the input: 70 steps
+        Assert.Equal(steps, module.Timestep);
+        Assert.Equal(steps * dt, module.T, 12);
+
+        var (spikes, v) = LifReference(counts, 0.9f, 1f);
+        var expectedTimes = new List<double>();
+        var expectedChannels = new List<int>();
+        for (var t = 0; t < steps; t++)
+            for (var i = 0; i < n; i++)
+                if (spikes[t, i] > 0) { expectedTimes.Add(t * dt + dt / 2); expectedChannels.Add(i); }
+        var output = (TSEvent)first;
+        var merged = output.Merge((TSEvent)second);
+        Assert.True(expectedTimes.Count > 10);
+        Assert.Equal(expectedChannels, merged.Channels);
+        Assert.Equal(expectedTimes.Count, merged.Count);
+        for (var k = 0; k < expectedTimes.Count; k++) Assert.Equal(expectedTimes[k], merged.Times[k], 12);
+        Assert.Equal(0.05, second.TStart, 12);
+        Assert.Equal(v, (float[])state["membrane"]);
+        var membrane = (TSContinuous)record["membrane"];
+        Assert.Equal(70, membrane.Count);
+        Assert.Equal(0.05, membrane.TStart, 12);
+    }
+
+    [Fact]
+    public void StateCanBeSavedAndRestored()
+    {
+        var clocked = new double[40, 3];
+        for (var t = 0; t < 40; t++) for (var i = 0; i < 3; i++) clocked[t, i] = 0.3 * ((t * 7 + i * 3) % 5);
+        var input = TSContinuous.FromClocked(clocked, 1e-3);
+        using var layer = new SpyxLifLayer(3, 0.8f, 1f);
+        using var module = new TimedModule(layer, 1e-3, spikingOutput: true);
+        var (_, saved, _) = module.Evolve(input, numTimesteps: 20);
+        var (tail1, _, _) = module.Evolve(input, numTimesteps: 20);
+        module.ResetState();
+        Assert.Empty(module.State());
+        module.T = 0.02;
+        module.SetAttributes(saved);
+        var (tail2, _, _) = module.Evolve(input, numTimesteps: 20);
+        Assert.Equal(((TSEvent)tail1).Times, ((TSEvent)tail2).Times);
+        Assert.Equal(((TSEvent)tail1).Channels, ((TSEvent)tail2).Channels);
+        module.ResetAll();
+        Assert.Equal(0, module.T);
+    }
+
+    [Fact]
+    public void LeakyIntegratorParametersFamiliesAndConfig()
+    {
+        using var layer = new LeakyIntegrator(2, decay: 0.5f, gain: 2f, threshold: 0.75f, name: "li");
+        using var module = new TimedModule(layer, 1e-3);
+        Assert.Equal(["decay", "gain"], module.Parameters().Keys.Order());
+        Assert.Equal(["decay"], module.Parameters("decays").Keys);
+        module.SetAttribute("gain", new float[] { 1, 3 });
+        Assert.Equal(new float[] { 1, 3 }, (float[])module.Parameters()["gain"]);
+        module.ResetParameters();
+        Assert.Equal(new float[] { 2, 2 }, (float[])module.Parameters()["gain"]);
+        Assert.Equal(1e-3, (double)module.SimulationParameters()["dt"]);
+        using var rebuilt = (LeakyIntegrator)LeakyIntegrator.FromConfig(layer.Config, Device.Default);
+        Assert.Equal(0.75f, rebuilt.Threshold);
+        Assert.Equal("li", rebuilt.Name);
+        Assert.Equal(typeof(TSContinuous), module.InputType);
+        Assert.Equal("TimedModule 'li'", module.FullName);
+    }
+
+    [Fact]
+    public void BadInputRaisesTypedErrors()
+    {
+        using var layer = new LeakyIntegrator(2);
+        using var module = new TimedModule(layer, 1e-3);
+        Assert.Contains("takes TSContinuous", Assert.Throws<SnnArgumentException>(() =>
+            module.Evolve(new TSEvent(new[] { 0.0 }, tStop: 1))).Message);
+        Assert.Contains("2 input channels", Assert.Throws<SnnArgumentException>(() =>
+            module.Evolve(new TSContinuous(new double[] { 0 }, new double[1, 3], tStop: 1))).Message);
+        Assert.Throws<SnnArgumentException>(() => module.Evolve());
+        Assert.Throws<SnnArgumentException>(() => module.Evolve(numTimesteps: -2));
+        Assert.Throws<SnnArgumentException>(() => new TimedModule(layer, double.NaN));
+    }
+}
