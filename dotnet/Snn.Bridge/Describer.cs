@@ -11,7 +11,7 @@ public sealed record Skip(string Type, string Member, string Reason);
 /// <summary>
 /// Builds the JSON description Python turns into modules and classes, by reflection over public
 /// types: kind, bases, enum members, constructors, methods (all overloads), properties, fields,
-/// indexers, docs, and the capabilities behind Python protocols (len, iter, getitem, with, __array__).
+/// indexers, docs, and the capabilities behind Python protocols (len, iter, getitem, with, __array__, mappings).
 /// Each type is described once; describing it creates the member ids Python calls with.
 /// </summary>
 public static class Describer
@@ -153,6 +153,9 @@ public static class Describer
         else w.WriteNumber("getitem", indexer.Id);
         w.WriteBoolean("setitem", indexer?.Indexers.Any(p => p.SetMethod is { IsPublic: true }) == true);
         w.WriteBoolean("dispose", typeof(IDisposable).IsAssignableFrom(type));
+        // Dictionaries (any IReadOnlyDictionary<,> or IDictionary<,>) behave as Python mappings.
+        w.WriteBoolean("mapping", type.GetInterfaces().Append(type).Any(i => i.IsGenericType
+            && (i.GetGenericTypeDefinition() == typeof(IReadOnlyDictionary<,>) || i.GetGenericTypeDefinition() == typeof(IDictionary<,>))));
         var toArray = groups.FirstOrDefault(g => g.Kind == MemberKind.Method && g.ClrName == "ToArray" && !g.IsStatic
             && g.Methods.Any(m => m.GetParameters().Length == 0 && m is MethodInfo mi
                 && (mi.ReturnType == typeof(Array) || mi.ReturnType.IsArray)));

@@ -371,6 +371,8 @@ class Builder:
             def __iter__(self):
                 return _Iterator(bridge.invoke(self._handle, ITER, OP_GET, raw=True))
             ns["__iter__"] = __iter__
+        if caps.get("mapping"):
+            _add_mapping_protocol(ns, bases)
         if caps.get("dispose"):
             def dispose(self):
                 """Releases the .NET object's resources now (IDisposable.Dispose)."""
@@ -488,3 +490,43 @@ def _module(name: str) -> types.ModuleType:
         if parent:
             setattr(_module(parent), child, module)
     return module
+
+
+def _add_mapping_protocol(ns: dict, bases: tuple) -> None:
+    """A .NET dictionary as a Python mapping: keys()/values()/items() methods (in place of the Keys/Values
+    properties), iteration over keys, `in`, get(), and dict(d) working."""
+    def prop(name):
+        found = ns.get(name)
+        for base in bases:
+            if found is None:
+                found = getattr(base, name, None)
+        return found
+
+    keys_prop, values_prop = prop("keys"), prop("values")
+    if not isinstance(keys_prop, property) or not isinstance(values_prop, property):
+        return
+
+    def keys(self):
+        """The keys, as a list (the .NET Keys property)."""
+        return list(keys_prop.fget(self))
+
+    def values(self):
+        """The values, as a list (the .NET Values property)."""
+        return list(values_prop.fget(self))
+
+    def items(self):
+        """(key, value) pairs, as a list."""
+        return list(zip(keys(self), values(self)))
+
+    def __iter__(self):
+        return iter(keys(self))
+
+    def __contains__(self, key):
+        return key in keys(self)
+
+    def get(self, key, default=None):
+        """The value for key, or default when the key is absent."""
+        return self[key] if key in keys(self) else default
+
+    ns.update(keys=keys, values=values, items=items, __iter__=__iter__, __contains__=__contains__)
+    ns.setdefault("get", get)

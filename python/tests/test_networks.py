@@ -95,6 +95,10 @@ def test_save_and_load_round_trip_in_python(tmp_path):
     with Layer.load(path) as loaded:
         assert isinstance(loaded, Sequential)
         assert [layer.name for layer in loaded.layers] == ["a", "b"]
+        state = dict(loaded.state)  # .NET dictionaries are Python mappings
+        assert sorted(state) == ["a.membrane", "b.membrane"] and "a.membrane" in loaded.state
+        assert [k for k, _ in loaded.state.items()] == list(loaded.state.keys())
+        assert loaded.state.get("nothing") is None
         np.testing.assert_array_equal(np.asarray(loaded.forward(x[20:]).values), expected)
 
 
@@ -106,7 +110,7 @@ def test_network_saved_by_csharp_runs_identically_in_python(tmp_path):
     expected = np.fromfile(os.path.join(folder, "output.bin"), np.float32)
     with Layer.load(os.path.join(folder, "graph.snn")) as graph:
         assert isinstance(graph, Graph)
-        assert "merge.last_output" in list(graph.state.keys)
+        assert "merge.last_output" in graph.state
         out = np.asarray(graph.forward(np.ascontiguousarray(x[steps // 2:])).values)
         assert out.tobytes() == expected.tobytes()
         graph.reset_state()

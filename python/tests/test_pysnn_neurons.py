@@ -125,7 +125,7 @@ def test_matches_numpy_reference_from_an_off_rest_state_across_two_calls(model, 
         if model != "input":
             np.testing.assert_array_equal(np.concatenate(got["v"]), vs)
             assert 10 < spikes.sum() < 0.9 * spikes.size
-        assert sorted(layer.state.keys) == sorted(STATE_NAMES[model])
+        assert sorted(layer.state.keys()) == sorted(STATE_NAMES[model])
         for name in STATE_NAMES[model]:
             np.testing.assert_array_equal(np.asarray(layer.state[name]), final[name], err_msg=name)
 
@@ -241,7 +241,7 @@ def test_python_matches_csharp_bit_for_bit(name):
                 arrays["trace" + tag] = np.asarray(out.trace)
             for variable in layer.recordable:
                 arrays[f"record{tag}_{variable}"] = np.asarray(layer.recorded[variable])
-        for key in sorted(layer.state.keys):
+        for key in sorted(layer.state.keys()):
             arrays["state_" + key] = np.asarray(layer.state[key])
     folder = os.path.join(OUT, "python", "pysnn_neurons", name)
     os.makedirs(folder, exist_ok=True)

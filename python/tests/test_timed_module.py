@@ -38,7 +38,7 @@ def sample_and_hold(times, samples, query):
 
 
 def keys(d):
-    return sorted(d.keys)
+    return sorted(d.keys())
 
 
 def test_evolve_clock_arithmetic():
@@ -49,7 +49,7 @@ def test_evolve_clock_arithmetic():
         assert isinstance(out, TSContinuous) and out.samples.shape == (10, 3)
         assert (out.t_start, out.t_stop) == (0.0, pytest.approx(0.01))
         np.testing.assert_allclose(out.times, np.arange(10) * 1e-3, rtol=0, atol=1e-15)
-        assert len(rec.keys) == 0
+        assert len(rec.keys()) == 0
         out, _, _ = m.evolve(num_timesteps=5)
         assert m.timestep == 15 and out.t_start == pytest.approx(0.01) and out.t_stop == pytest.approx(0.015)
         # 0.3 / 0.1 is 2.9999999999999996: still three steps
@@ -125,12 +125,12 @@ def test_state_parameters_and_resets():
     ts = TSContinuous.from_clocked(clocked, 1e-3)
     with LeakyIntegrator(2, decay=0.5) as layer:
         m = TimedModule(layer, 1e-3, name="li")
-        assert len(m.state().keys) == 0                      # at rest before the first evolution
+        assert len(m.state().keys()) == 0                      # at rest before the first evolution
         _, s, _ = m.evolve(ts, num_timesteps=10)
         saved = s["v"].copy()
         tail1, _, _ = m.evolve(ts, num_timesteps=10)
         m.reset_state()
-        assert len(m.state().keys) == 0 and m.t == pytest.approx(0.02)
+        assert len(m.state().keys()) == 0 and m.t == pytest.approx(0.02)
         m.t = 0.01
         m.set_attributes(s)                                  # restore the state after step 10
         np.testing.assert_array_equal(m.state()["v"], saved)
@@ -139,7 +139,7 @@ def test_state_parameters_and_resets():
         # parameters: nested dictionaries, families, set and reset
         assert keys(m.parameters()) == ["decay", "gain"]
         assert keys(m.parameters("decays")) == ["decay"]
-        assert len(m.parameters("weights").keys) == 0
+        assert len(m.parameters("weights").keys()) == 0
         m.set_attribute("decay", np.array([0.25, 0.75], f32))
         np.testing.assert_array_equal(m.parameters()["decay"], [0.25, 0.75])
         m.reset_parameters()
@@ -150,8 +150,8 @@ def test_state_parameters_and_resets():
         m.set_attribute("dt", 2e-3)
         assert m.dt == 2e-3 and m.t == pytest.approx(0.04)
         m.reset_all()
-        assert m.t == 0.0 and len(m.state().keys) == 0
-        assert len(m.modules().keys) == 0
+        assert m.t == 0.0 and len(m.state().keys()) == 0
+        assert len(m.modules().keys()) == 0
 
 
 def test_module_properties():
@@ -220,7 +220,7 @@ def test_sequential_chains_modules_and_nests_dictionaries():
         assert keys(seq.parameters()) == ["rate", "spk"] and keys(seq.parameters()["spk"]) == ["decay", "gain"]
         assert keys(seq.attributes_named("dt")) == ["dt", "rate", "spk"]
         seq.reset_all()
-        assert rate.t == 0 and len(seq.state().keys) == 0
+        assert rate.t == 0 and len(seq.state().keys()) == 0
         seq.set_attribute("spk.decay", np.array([0.1, 0.2, 0.3], f32))
         np.testing.assert_array_equal(spk.parameters()["decay"], np.array([0.1, 0.2, 0.3], f32))
         with pytest.raises(ValueError, match="match the sizes"):
