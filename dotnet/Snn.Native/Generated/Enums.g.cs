@@ -131,3 +131,13 @@ public enum snn_event_init_kind
     /// <summary>a + b * z, z standard normal (Box-Muller)</summary>
     SNN_EVENT_INIT_NORMAL = 2,
 }
+
+/// <summary>C enum <c>snn_iaf_integrator</c>.</summary>
+public enum snn_iaf_integrator
+{
+    /// <summary>exact for a current constant over the step: no integration error</summary>
+    SNN_IAF_EXACT = 0,
+
+    /// <summary>one classic fourth-order Runge-Kutta step (Brian2 and Rockpool's default)</summary>
+    SNN_IAF_RK4 = 1,
+}

@@ -13,5 +13,6 @@
 #include "snn/lif.h"
 #include "snn/neuron.h"
 #include "snn/event.h"
+#include "snn/iaf.h"
 
 #endif /* SNN_SNN_H */

@@ -11,6 +11,7 @@
 
 #include "kernels/args.h"
 #include "neurons/neuron_args.h"
+#include "iaf/iaf_args.h"
 #include "snn/device.h"
 
 namespace snn {
@@ -53,6 +54,8 @@ class Backend {
   virtual void spike_count(const SpikeCountArgs& args) = 0;
   virtual void population_code(const PopulationCodeArgs& args) = 0;
   virtual void sum_pool(const SumPoolArgs& args) = 0;
+  // Integrate-and-fire population driven by currents (snn/iaf.h).
+  virtual void iaf(const IafArgs& args) = 0;
 };
 
 // Factories. The CUDA ones are implemented by cuda_backend.cpp, or by cuda_unavailable.cpp

@@ -15,6 +15,7 @@
 #include "device/backend.h"
 #include "kernels/cpu_kernels.h"
 #include "neurons/neuron_cpu.h"
+#include "iaf/iaf_cpu.h"
 
 namespace snn {
 namespace {
@@ -93,6 +94,7 @@ class CpuBackend final : public Backend {
   void spike_count(const SpikeCountArgs& args) override { cpu::spike_count(args, threads()); }
   void population_code(const PopulationCodeArgs& args) override { cpu::population_code(args, threads()); }
   void sum_pool(const SumPoolArgs& args) override { cpu::sum_pool(args, threads()); }
+  void iaf(const IafArgs& args) override { cpu::iaf(args, threads()); }
   int64_t find_outside_range(const float* x, int64_t n, float lo, float hi, float* bad_value) override {
     const int64_t i = cpu::find_outside_range(x, n, lo, hi, threads());
     if (i >= 0) *bad_value = x[i];

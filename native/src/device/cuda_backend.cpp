@@ -15,6 +15,7 @@
 #include "device/cublas_loader.h"
 #include "kernels/cuda_kernels.h"
 #include "neurons/neuron_cuda.h"
+#include "iaf/iaf_cuda.h"
 
 namespace snn {
 namespace {
@@ -217,6 +218,11 @@ class CudaBackend final : public Backend {
   void sum_pool(const SumPoolArgs& args) override {
     DeviceScope scope(ctx_->ordinal);
     check(cuda::sum_pool(args, ctx_->stream), "sum pool kernel launch");
+  }
+
+  void iaf(const IafArgs& args) override {
+    DeviceScope scope(ctx_->ordinal);
+    check(cuda::iaf(args, ctx_->stream), "integrate-and-fire kernel launch");
   }
 
   int64_t find_outside_range(const float* x, int64_t n, float lo, float hi, float* bad_value) override {
