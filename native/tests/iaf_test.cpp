@@ -37,13 +37,17 @@ std::vector<int64_t> spike_steps(const std::vector<float>& s, int64_t T, int64_t
 
 class Iaf : public BackendTest {
  protected:
-  // Runs `current` [T, B, N]; returns spikes, and the membrane record in *membrane when given.
+  // Runs `current` [T, B, N] (or input [T, B, N_in] through `weight` [N, N_in]) plus `bias`; returns spikes,
+  // and the membrane record in *membrane when given.
   std::vector<float> run(const snn_iaf_params& p, std::vector<int64_t> shape, const std::vector<float>& current,
-                         std::vector<float>* membrane = nullptr, snn_iaf_state* state = nullptr) {
+                         std::vector<float>* membrane = nullptr, snn_iaf_state* state = nullptr,
+                         const snn_tensor* weight = nullptr, const snn_tensor* bias = nullptr, int64_t neurons = 0) {
     Tensor x = tensor(shape, current);
+    if (neurons > 0) shape[2] = neurons;
     Tensor s = tensor(shape);
     Tensor m = tensor(shape);
-    EXPECT_EQ(snn_iaf_forward(x.get(), &p, state, s.get(), membrane != nullptr ? m.get() : nullptr), SNN_OK)
+    EXPECT_EQ(snn_iaf_forward(x.get(), weight, bias, &p, state, s.get(), membrane != nullptr ? m.get() : nullptr),
+              SNN_OK)
         << last_error();
     if (membrane != nullptr) *membrane = read(m.get());
     return read(s.get());
@@ -206,6 +210,54 @@ TEST_P(Iaf, NoiseHasTheStationaryStdOfTheFormula) {
   EXPECT_FALSE(bitwise_equal(v, v3));
 }
 
+// With weight [N, N_in] and bias [N], the current is input @ weight^T + bias, computed in blocks of time
+// steps: the result equals running the precomputed current (checked against a double-precision
+// projection: float32 GEMM rounding only), across several blocks and split calls.
+TEST_P(Iaf, ProjectionThroughWeightsInBlocks) {
+  snn_iaf_params p = defaults();
+  p.refractory_steps = 4;
+  p.noise_std = 5e-4;
+  p.seed = 3;
+  const int64_t T = 5000, B = 2, n_in = 7, N = 300;  // CPU blocks of 2^20 / 600 = 1747 steps: 3 blocks
+  const std::vector<float> x = pseudo_random(T * B * n_in, 0.0f, 1.0f, 21);
+  const std::vector<float> w = pseudo_random(N * n_in, 0.0f, 0.006f, 22);
+  const std::vector<float> bias = pseudo_random(N, -2e-3f, 4e-3f, 23);
+  Tensor wt = tensor({N, n_in}, w), bt = tensor({N}, bias);
+  std::vector<float> v_proj;
+  const std::vector<float> s_proj = run(p, {T, B, n_in}, x, &v_proj, nullptr, wt.get(), bt.get(), N);
+  // Reference current in double, rounded once to float32; bias passed separately as the kernel adds it.
+  std::vector<float> current(T * B * N);
+  for (int64_t r = 0; r < T * B; ++r)
+    for (int64_t n = 0; n < N; ++n) {
+      double acc = 0;
+      for (int64_t k = 0; k < n_in; ++k) acc += static_cast<double>(x[r * n_in + k]) * w[n * n_in + k];
+      current[r * N + n] = static_cast<float>(acc);
+    }
+  std::vector<float> v_ref;
+  const std::vector<float> s_ref = run(p, {T, B, N}, current, &v_ref, nullptr, nullptr, bt.get());
+  const float total = std::accumulate(s_ref.begin(), s_ref.end(), 0.0f);
+  EXPECT_GT(total, 5000.0f);
+  int64_t differing = 0;
+  for (size_t i = 0; i < s_ref.size(); ++i) differing += s_ref[i] != s_proj[i];
+  EXPECT_LE(differing, 20) << "spikes moved by GEMM rounding (relative 1e-7 of the current)";
+  for (size_t i = 0; i < v_ref.size() && differing == 0; ++i) ASSERT_NEAR(v_ref[i], v_proj[i], 1e-6) << i;
+
+  // Split into calls of 1, 2999 and 2000 steps with the state carried: the same bits.
+  Tensor v = filled({B, N}, static_cast<float>(p.v_rest));
+  Tensor c = filled({B, N}, 0.0f);
+  snn_iaf_state st{v.get(), c.get()};
+  std::vector<float> s_parts;
+  const int64_t cuts[] = {0, 1, 3000, T};
+  for (int k = 0; k < 3; ++k) {
+    snn_iaf_params q = p;
+    q.step = static_cast<uint64_t>(cuts[k]);
+    std::vector<float> piece(x.begin() + cuts[k] * B * n_in, x.begin() + cuts[k + 1] * B * n_in);
+    const std::vector<float> s = run(q, {cuts[k + 1] - cuts[k], B, n_in}, piece, nullptr, &st, wt.get(), bt.get(), N);
+    s_parts.insert(s_parts.end(), s.begin(), s.end());
+  }
+  EXPECT_TRUE(bitwise_equal(s_proj, s_parts));
+}
+
 TEST_P(Iaf, InvalidArgumentsAreRejectedAndOutputsUntouched) {
   const int64_t T = 4, B = 1, N = 3;
   Tensor x = filled({T, B, N}, 0.02f);
@@ -235,19 +287,25 @@ TEST_P(Iaf, InvalidArgumentsAreRejectedAndOutputsUntouched) {
   for (const Case& c : cases) {
     snn_iaf_params p = defaults();
     c.edit(p, nan);
-    EXPECT_FAILS(SNN_ERROR_INVALID_ARGUMENT, snn_iaf_forward(x.get(), &p, &st, s.get(), nullptr), c.fragment);
+    EXPECT_FAILS(SNN_ERROR_INVALID_ARGUMENT, snn_iaf_forward(x.get(), nullptr, nullptr, &p, &st, s.get(), nullptr), c.fragment);
   }
   const snn_iaf_params p = defaults();
-  EXPECT_FAILS(SNN_ERROR_INVALID_ARGUMENT, snn_iaf_forward(x.get(), nullptr, &st, s.get(), nullptr), "params is NULL");
+  EXPECT_FAILS(SNN_ERROR_INVALID_ARGUMENT, snn_iaf_forward(x.get(), nullptr, nullptr, nullptr, &st, s.get(), nullptr), "params is NULL");
   Tensor wrong = filled({T, B, N + 1}, kSentinel);
-  EXPECT_FAILS(SNN_ERROR_INVALID_ARGUMENT, snn_iaf_forward(x.get(), &p, &st, wrong.get(), nullptr), "spikes");
+  EXPECT_FAILS(SNN_ERROR_INVALID_ARGUMENT, snn_iaf_forward(x.get(), nullptr, nullptr, &p, &st, wrong.get(), nullptr), "spikes");
   Tensor wrong_state = filled({B, N + 1}, kSentinel);
   snn_iaf_state bad_state{wrong_state.get(), nullptr};
-  EXPECT_FAILS(SNN_ERROR_INVALID_ARGUMENT, snn_iaf_forward(x.get(), &p, &bad_state, s.get(), nullptr),
-               "state->membrane [1, 4] does not match current");
-  EXPECT_FAILS(SNN_ERROR_INVALID_ARGUMENT, snn_iaf_forward(x.get(), &p, &st, s.get(), s.get()), "record_membrane");
+  EXPECT_FAILS(SNN_ERROR_INVALID_ARGUMENT, snn_iaf_forward(x.get(), nullptr, nullptr, &p, &bad_state, s.get(), nullptr),
+               "state->membrane [1, 4] does not match spikes");
+  EXPECT_FAILS(SNN_ERROR_INVALID_ARGUMENT, snn_iaf_forward(x.get(), nullptr, nullptr, &p, &st, s.get(), s.get()), "record_membrane");
   Tensor empty_t = tensor({0, B, N});
-  EXPECT_FAILS(SNN_ERROR_INVALID_ARGUMENT, snn_iaf_forward(empty_t.get(), &p, &st, empty_t.get(), nullptr), "T = 0");
+  EXPECT_FAILS(SNN_ERROR_INVALID_ARGUMENT, snn_iaf_forward(empty_t.get(), nullptr, nullptr, &p, &st, empty_t.get(), nullptr), "T = 0");
+  Tensor bad_w = filled({N, N + 1}, 0.0f);
+  EXPECT_FAILS(SNN_ERROR_INVALID_ARGUMENT, snn_iaf_forward(x.get(), bad_w.get(), nullptr, &p, &st, s.get(), nullptr),
+               "weight [3, 4] does not match input");
+  Tensor bad_b = filled({N + 1}, 0.0f);
+  EXPECT_FAILS(SNN_ERROR_INVALID_ARGUMENT, snn_iaf_forward(x.get(), nullptr, bad_b.get(), &p, &st, s.get(), nullptr),
+               "bias [4] does not match spikes");
   EXPECT_TRUE(untouched(s.get()));
   EXPECT_TRUE(untouched(v.get()));
   EXPECT_TRUE(untouched(wrong_state.get()));
@@ -267,7 +325,7 @@ TEST(IafThreads, ResultDoesNotDependOnTheThreadCount) {
     snn_iaf_params p = defaults();
     p.noise_std = 1e-3;
     p.refractory_steps = 3;
-    ASSERT_EQ(snn_iaf_forward(x.get(), &p, nullptr, s.get(), nullptr), SNN_OK) << last_error();
+    ASSERT_EQ(snn_iaf_forward(x.get(), nullptr, nullptr, &p, nullptr, s.get(), nullptr), SNN_OK) << last_error();
     results.push_back(read(s.get()));
   }
   EXPECT_TRUE(bitwise_equal(results[0], results[1]));

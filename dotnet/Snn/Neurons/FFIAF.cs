@@ -242,8 +242,7 @@ public sealed unsafe class FFIAF : Layer
             throw Invalid($"needs at least one time step, got input [{string.Join(", ", shape)}]");
         EnsureState(batch);
         long[] outShape = [steps, batch, Size];
-        using var current = x.NewLike(outShape);
-        Project(x, current);
+        var weightsT = TransposedWeights();
         var spikes = x.NewLike(outShape);
         Tensor? membrane = null;
         try
@@ -264,9 +263,10 @@ public sealed unsafe class FFIAF : Layer
                 noise_std = NoiseStd,
             };
             var st = new snn_iaf_state { membrane = _v!.Pointer, refractory = _refractory!.Pointer };
-            NativeCall.Check(Methods.snn_iaf_forward(current.Pointer, &p, &st, spikes.Pointer,
+            NativeCall.Check(Methods.snn_iaf_forward(x.Pointer, weightsT.Pointer, _bias.Pointer, &p, &st, spikes.Pointer,
                 membrane is null ? null : membrane.Pointer));
-            GC.KeepAlive(current);
+            GC.KeepAlive(x);
+            GC.KeepAlive(weightsT);
             GC.KeepAlive(spikes);
             GC.KeepAlive(membrane);
             GC.KeepAlive(this);
@@ -293,9 +293,9 @@ public sealed unsafe class FFIAF : Layer
         ResetState();
     }
 
-    // current = x @ weights + bias as one GEMM (snn_linear_forward takes the weights as [N, N_in], so the
-    // parameter, which callers may have written into, is transposed into a cached tensor first).
-    private void Project(Tensor x, Tensor current)
+    // The native call projects with the backend's GEMM, which takes the weights as [N, N_in]; the parameter
+    // (Rockpool's [N_in, N], which callers may have written into) is transposed into a cached tensor per call.
+    private Tensor TransposedWeights()
     {
         long nIn = SizeIn, n = Size;
         var w = new float[nIn * n];
@@ -305,10 +305,7 @@ public sealed unsafe class FFIAF : Layer
             for (long j = 0; j < n; j++) wt[j * nIn + i] = w[i * n + j];
         _weightsT ??= Tensor.Zeros([n, nIn], DType.Float32, Device);
         _weightsT.CopyFrom<float>(wt);
-        NativeCall.Check(Methods.snn_linear_forward(x.Pointer, _weightsT.Pointer, _bias.Pointer, current.Pointer));
-        GC.KeepAlive(x);
-        GC.KeepAlive(current);
-        GC.KeepAlive(this);
+        return _weightsT;
     }
 
     private void EnsureState(long batch)

@@ -15,12 +15,14 @@ __global__ void iaf_kernel(IafArgs a) {
   for (int64_t j = global_index(); j < bn; j += grid_stride()) {
     float v = a.v != nullptr ? a.v[j] : static_cast<float>(a.v_rest);
     float c = a.refractory != nullptr ? a.refractory[j] : 0.0f;
+    const double bias = a.bias != nullptr ? static_cast<double>(a.bias[j % a.neurons]) : 0.0;
     for (int64_t t = 0; t < a.steps; ++t) {
       const int64_t e = t * bn + j;
-      const double noise =
-          kNoise ? a.noise_scale * iaf::normal(a.seed, a.step0 + static_cast<uint64_t>(t), static_cast<uint64_t>(j))
-                 : 0.0;
-      a.spikes[e] = iaf::step(a, a.current[e], noise, v, c);
+      double current = static_cast<double>(a.current[e]) + bias;
+      if (kNoise) {
+        current += a.noise_scale * iaf::normal(a.seed, a.step0 + static_cast<uint64_t>(t), static_cast<uint64_t>(j));
+      }
+      a.spikes[e] = iaf::step(a, current, v, c);
       if (a.record_v != nullptr) a.record_v[e] = v;
     }
     if (a.v != nullptr) a.v[j] = v;

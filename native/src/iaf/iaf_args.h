@@ -12,7 +12,8 @@
 namespace snn {
 
 struct IafArgs {
-  const float* current;  // [T, B, N] amperes
+  const float* current;  // [T, B, N] amperes (one block of steps)
+  const float* bias;     // [N] amperes, or nullptr for none
   float* spikes;         // [T, B, N]
   float* v;              // [B, N] or nullptr (start at v_rest, final value dropped)
   float* refractory;     // [B, N] or nullptr (start at 0, final value dropped)
@@ -42,24 +43,17 @@ SNN_HOST_DEVICE double normal(uint64_t seed, uint64_t step, uint64_t j) {
 }
 
 // One step of one neuron: updates v and the refractory counter c in place, returns the spike (0/1).
-// `noise` is the noise current of this step (0 without noise).
-SNN_HOST_DEVICE float step(const IafArgs& a, float x, double noise, float& v, float& c) {
-  if (c > 0.0f) {
-    c = c - 1.0f;
-    return 0.0f;
-  }
+// `x` is the current of this step in amperes (bias and noise included). Written with selects
+// instead of branches so the CPU loop over neurons vectorises; the result is that of the plain
+// "held? else integrate, then fire?" description in snn/iaf.h.
+SNN_HOST_DEVICE float step(const IafArgs& a, double x, float& v, float& c) {
+  const bool held = c > 0.0f;
   const double vd = static_cast<double>(v);
-  const double current = static_cast<double>(x) + noise;
-  const double v_inf = a.v_rest + a.resistance * current;
-  double next = vd + (v_inf - vd) * a.gain;
-  float s = 0.0f;
-  if (next > a.v_thresh) {
-    s = 1.0f;
-    next = a.v_reset;
-    c = static_cast<float>(a.refractory_steps);
-  }
-  v = static_cast<float>(next);
-  return s;
+  const double next = vd + (a.v_rest + a.resistance * x - vd) * a.gain;
+  const bool fire = !held && next > a.v_thresh;
+  v = held ? v : static_cast<float>(fire ? a.v_reset : next);
+  c = held ? c - 1.0f : (fire ? static_cast<float>(a.refractory_steps) : c);
+  return fire ? 1.0f : 0.0f;
 }
 
 }  // namespace iaf

@@ -21,7 +21,8 @@ int64_t chunk_size(int64_t batch, int64_t neurons, int threads) {
 
 template <bool kNoise>
 __attribute__((always_inline)) inline void run(const IafArgs& a, int64_t b, int64_t n0, int64_t n, float* __restrict__ v,
-                                               float* __restrict__ c, float* __restrict__ sink) {
+                                               float* __restrict__ c, const double* __restrict__ bias,
+                                               float* __restrict__ sink) {
   const IafArgs cfg = a;  // a local copy: stores to the outputs cannot alias it
   const int64_t stride = a.batch * a.neurons;
   const int64_t base = b * a.neurons + n0;
@@ -31,12 +32,13 @@ __attribute__((always_inline)) inline void run(const IafArgs& a, int64_t b, int6
     float* __restrict__ out = a.spikes + row;
     float* __restrict__ m = a.record_v != nullptr ? a.record_v + row : sink;
     for (int64_t j = 0; j < n; ++j) {
-      const double noise =
-          kNoise ? cfg.noise_scale * iaf::normal(cfg.seed, cfg.step0 + static_cast<uint64_t>(t),
-                                                 static_cast<uint64_t>(base + j))
-                 : 0.0;
+      double current = static_cast<double>(x[j]) + bias[j];
+      if constexpr (kNoise) {
+        current += cfg.noise_scale *
+                   iaf::normal(cfg.seed, cfg.step0 + static_cast<uint64_t>(t), static_cast<uint64_t>(base + j));
+      }
       float vj = v[j], cj = c[j];
-      out[j] = iaf::step(cfg, x[j], noise, vj, cj);
+      out[j] = iaf::step(cfg, current, vj, cj);
       v[j] = vj;
       c[j] = cj;
       m[j] = vj;
@@ -46,13 +48,15 @@ __attribute__((always_inline)) inline void run(const IafArgs& a, int64_t b, int6
 
 __attribute__((target_clones("avx2", "default"))) void task(const IafArgs& a, int64_t b, int64_t n0, int64_t n) {
   alignas(64) float v[kMaxChunk], c[kMaxChunk], sink[kMaxChunk];
+  alignas(64) double bias[kMaxChunk];
+  for (int64_t j = 0; j < n; ++j) bias[j] = a.bias != nullptr ? static_cast<double>(a.bias[n0 + j]) : 0.0;
   const int64_t offset = b * a.neurons + n0;
   if (a.v != nullptr) std::memcpy(v, a.v + offset, static_cast<size_t>(n) * sizeof(float));
   else std::fill(v, v + n, static_cast<float>(a.v_rest));
   if (a.refractory != nullptr) std::memcpy(c, a.refractory + offset, static_cast<size_t>(n) * sizeof(float));
   else std::fill(c, c + n, 0.0f);
-  if (a.noise_scale > 0.0) run<true>(a, b, n0, n, v, c, sink);
-  else run<false>(a, b, n0, n, v, c, sink);
+  if (a.noise_scale > 0.0) run<true>(a, b, n0, n, v, c, bias, sink);
+  else run<false>(a, b, n0, n, v, c, bias, sink);
   if (a.v != nullptr) std::memcpy(a.v + offset, v, static_cast<size_t>(n) * sizeof(float));
   if (a.refractory != nullptr) std::memcpy(a.refractory + offset, c, static_cast<size_t>(n) * sizeof(float));
 }
