@@ -120,7 +120,7 @@ def standalone_child(folder):
     projection_ms = (time.perf_counter() - start) * 1e3
     net.run(args.steps * DT * b2.second, namespace={"I_inp": b2.TimedArray(projected * b2.amp, dt=DT * b2.second)})
     start = time.perf_counter()
-    b2.device.build(run=True, compile=True)
+    b2.device.build(directory=folder, run=True, compile=True)
     total = (time.perf_counter() - start) * 1e3
     run_ms = b2.device._last_run_time * 1e3
     print(json.dumps({"run_ms": run_ms + projection_ms, "build_ms": total - run_ms, "spikes": len(monitor.t_)}))
