@@ -76,7 +76,7 @@ def workload():
 def brian_network(n):
     """Rockpool's FFIAFBrian network (constructed once per layer, outside evolve)."""
     g = b2.NeuronGroup(n, EQUATIONS, threshold="v > v_thresh", reset="v = v_reset", refractory=0 * b2.second,
-                       method="rk4", dt=DT * b2.second)
+                       method="rk4", dt=DT * b2.second, name="spiking_ff_neurons")  # Rockpool's names: with
     g.v = V_REST * b2.volt
     g.v_rest = V_REST * b2.volt
     g.tau_m = TAU * b2.second
@@ -84,14 +84,14 @@ def brian_network(n):
     g.v_thresh = V_THRESH * b2.volt
     g.v_reset = V_RESET * b2.volt
     g.I_bias = BIAS * b2.amp
-    monitor = b2.SpikeMonitor(g)
-    return g, monitor, b2.Network(g, monitor)
+    monitor = b2.SpikeMonitor(g, name="layer_spikes")  # fixed names the cython code is the same on every run
+    return g, monitor, b2.Network(g, monitor, name="ff_spiking_layer")  # and comes from Brian2's cache
 
 
 def brian_evolve(net, x, w):
     """What FFIAFBrian.evolve does with the input: project in numpy (float64), wrap in a TimedArray, run."""
     projected = x[:, 0].astype(np.float64) @ w.astype(np.float64)
-    I_inp = b2.TimedArray(projected * b2.amp, dt=DT * b2.second)
+    I_inp = b2.TimedArray(projected * b2.amp, dt=DT * b2.second, name="external_input")  # Rockpool names it
     net.run(args.steps * DT * b2.second, namespace={"I_inp": I_inp})
 
 
