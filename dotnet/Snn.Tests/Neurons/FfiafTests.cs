@@ -135,6 +135,7 @@ public class FfiafTests
         { () => new FFIAF(new float[2, 3], integrator: "euler"), "integrator \"euler\" is unknown" },
         { () => new FFIAF(new float[2, 3], [1f, 2f]), "bias has 2 values but the weights [2, 3] make 3 neurons" },
         { () => new FFIAF(new float[0, 3]), "weights [0, 3] must be [N_in, N]" },
+        { () => new FFIAF(new float[2, 3], refractory: 1e6), "is more than 2147483647 steps" },
     };
 
     [Theory]

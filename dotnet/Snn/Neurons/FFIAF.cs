@@ -92,7 +92,7 @@ public sealed unsafe class FFIAF : Layer
         };
         var steps = Math.Floor(refractory / dt + 1e-3);
         Require(steps - 1 <= int.MaxValue, $"refractory ({F(refractory)} s) is more than {int.MaxValue} steps of dt = {F(dt)} s; pass a shorter period");
-        RefractorySteps = Math.Max((int)steps - 1, 0);
+        RefractorySteps = (int)Math.Max(steps - 1, 0);
         Dt = dt;
         NoiseStd = noiseStd;
         TauMem = tauMem;
