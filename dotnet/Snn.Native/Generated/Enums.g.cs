@@ -157,3 +157,13 @@ public enum snn_pysnn_update
     /// <summary>update_type="exponential": tau_* are time constants (&gt; 0), Euler steps of dt / tau</summary>
     SNN_PYSNN_EXPONENTIAL = 1,
 }
+
+/// <summary>C enum <c>snn_iaf_integrator</c>.</summary>
+public enum snn_iaf_integrator
+{
+    /// <summary>exact for a current constant over the step: no integration error</summary>
+    SNN_IAF_EXACT = 0,
+
+    /// <summary>one classic fourth-order Runge-Kutta step (Brian2 and Rockpool's default)</summary>
+    SNN_IAF_RK4 = 1,
+}

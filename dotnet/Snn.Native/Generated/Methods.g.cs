@@ -422,4 +422,27 @@ public static unsafe partial class Methods
     /// </summary>
     [DllImport("snn", CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
     public static extern snn_status snn_delay_line([NativeTypeName("const snn_tensor *")] snn_tensor* input, snn_tensor* line, snn_tensor* output);
+
+    /// <summary>
+    /// Runs T &gt;= 1 steps of input. The current of step t is
+    ///   x[t, b, n] = input[t, b, :] @ weight[n, :] + bias[n]   when weight is given (float32 [N, N_in], the layout
+    ///                                                            of snn_linear_forward: rows are neurons), or
+    ///   x[t, b, n] = input[t, b, n] + bias[n]                  when weight is NULL (input already in amperes),
+    /// with bias float32 [N] or NULL (0), in amperes. The projection is the backend's matrix multiply (OpenBLAS,
+    /// cuBLAS) over blocks of time steps, each block's currents consumed by the neurons while still in cache. Then
+    /// for every (t, b, n), with z(t, b, n) the standard normal number j = b * N + n of step t (below):
+    ///   if the refractory counter c &gt; 0:  c -= 1; v is held; no spike
+    ///   else:  I = x + noise_std * sqrt(2 tau_mem / dt) / R * z;  v' = v + (v_rest + R I - v) g;
+    ///          if v' &gt; v_thresh: spike, v' = v_reset, c = refractory_steps
+    /// spikes[t, b, n] = 1 or 0. Each step is computed in double precision from the float32 state and the current
+    /// (x rounded to float32, plus the bias in double) and v' rounded to float32, so splitting T over several calls
+    /// changes nothing.
+    /// z(t, j) = sqrt(-2 ln(1 - u0)) cos(2 pi u1) (Box-Muller in double), u0, u1 the uniforms 2j and
+    /// 2j + 1 of the snn Philox stream (seed, step + t) (snn/random.h); |z| &lt; 5.8.
+    /// input: float32 [T, B, N_in] (or [T, B, N] without weight); spikes: float32 [T, B, N]; record_membrane:
+    /// float32 [T, B, N] (v after each step and its reset, i.e. Brian2's v at time (t + 1) dt) or NULL.
+    /// state: optional (NULL). Outputs must not share memory with each other or with the inputs.
+    /// </summary>
+    [DllImport("snn", CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+    public static extern snn_status snn_iaf_forward([NativeTypeName("const snn_tensor *")] snn_tensor* input, [NativeTypeName("const snn_tensor *")] snn_tensor* weight, [NativeTypeName("const snn_tensor *")] snn_tensor* bias, [NativeTypeName("const snn_iaf_params *")] snn_iaf_params* @params, [NativeTypeName("const snn_iaf_state *")] snn_iaf_state* state, snn_tensor* spikes, snn_tensor* record_membrane);
 }

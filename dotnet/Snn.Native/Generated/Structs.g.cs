@@ -299,3 +299,67 @@ public unsafe partial struct snn_pysnn_neuron_state
     /// <summary>adaptive LIF: the current threshold</summary>
     public snn_tensor* threshold;
 }
+
+/// <summary>The constants of one population (the same for every neuron), in SI units.</summary>
+public partial struct snn_iaf_params
+{
+    /// <summary>snn_iaf_integrator</summary>
+    [NativeTypeName("int32_t")]
+    public int integrator;
+
+    /// <summary>
+    /// &gt;= 0: steps after a spike's step during which v stays at v_reset and
+    ///                                nothing fires (Brian2: round(refractory / dt) - 1, at least 0)
+    /// </summary>
+    [NativeTypeName("int32_t")]
+    public int refractory_steps;
+
+    /// <summary>key of the noise stream</summary>
+    [NativeTypeName("uint64_t")]
+    public ulong seed;
+
+    /// <summary>
+    /// global index of input step 0: the noise of step t is drawn from
+    ///                                Philox stream (seed, offset = step + t), so a run split into calls
+    ///                                gets the noise of one long call when each call passes its first step
+    /// </summary>
+    [NativeTypeName("uint64_t")]
+    public ulong step;
+
+    /// <summary>step length in seconds, finite and &gt; 0</summary>
+    public double dt;
+
+    /// <summary>membrane time constant in seconds, finite and &gt; 0</summary>
+    public double tau_mem;
+
+    /// <summary>a spike when v &gt; v_thresh (volts, finite)</summary>
+    public double v_thresh;
+
+    /// <summary>v after a spike (volts, finite, &lt; v_thresh)</summary>
+    public double v_reset;
+
+    /// <summary>resting potential (volts, finite)</summary>
+    public double v_rest;
+
+    /// <summary>membrane resistance R in ohms, finite and &gt; 0 (Rockpool: 1)</summary>
+    public double resistance;
+
+    /// <summary>
+    /// &gt;= 0, volts: the std of the free membrane's fluctuation; each step adds
+    ///                                the current noise_std * sqrt(2 tau_mem / dt) / R * z, z ~ N(0, 1)
+    /// </summary>
+    public double noise_std;
+}
+
+/// <summary>
+/// State carried between calls, each float32 [B, N] or NULL. membrane: v in volts (NULL: starts at
+/// v_rest, the final value dropped); refractory: steps the neuron is still held (NULL: 0).
+/// </summary>
+public unsafe partial struct snn_iaf_state
+{
+    /// <summary>C field <c>snn_iaf_state.membrane</c>.</summary>
+    public snn_tensor* membrane;
+
+    /// <summary>C field <c>snn_iaf_state.refractory</c>.</summary>
+    public snn_tensor* refractory;
+}

@@ -123,5 +123,24 @@ public static class StructLayoutExpectations
             new ExpectedField("refractory", 16),
             new ExpectedField("threshold", 24),
         }),
+        new ExpectedStruct("snn_iaf_params", "Snn.Native.snn_iaf_params", "Snn.Native.snn_iaf_params, Snn.Native", 80, 8, new ExpectedField[]
+        {
+            new ExpectedField("integrator", 0),
+            new ExpectedField("refractory_steps", 4),
+            new ExpectedField("seed", 8),
+            new ExpectedField("step", 16),
+            new ExpectedField("dt", 24),
+            new ExpectedField("tau_mem", 32),
+            new ExpectedField("v_thresh", 40),
+            new ExpectedField("v_reset", 48),
+            new ExpectedField("v_rest", 56),
+            new ExpectedField("resistance", 64),
+            new ExpectedField("noise_std", 72),
+        }),
+        new ExpectedStruct("snn_iaf_state", "Snn.Native.snn_iaf_state", "Snn.Native.snn_iaf_state, Snn.Native", 16, 8, new ExpectedField[]
+        {
+            new ExpectedField("membrane", 0),
+            new ExpectedField("refractory", 8),
+        }),
     };
 }

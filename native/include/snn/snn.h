@@ -15,5 +15,6 @@
 #include "snn/event.h"
 #include "snn/pysnn_neuron.h"
 #include "snn/connection.h"
+#include "snn/iaf.h"
 
 #endif /* SNN_SNN_H */

@@ -13,6 +13,7 @@
 #include "kernels/args.h"
 #include "neurons/neuron_args.h"
 #include "pysnn/pysnn_neuron_args.h"
+#include "iaf/iaf_args.h"
 #include "snn/device.h"
 
 namespace snn {
@@ -62,6 +63,8 @@ class Backend {
   // PySNN's connections (snn/connection.h): 2-D convolution and max / adaptive max / average pooling.
   virtual void conv2d(const Conv2dArgs& args) = 0;
   virtual void pool2d(const Pool2dArgs& args) = 0;
+  // Integrate-and-fire population driven by currents (snn/iaf.h).
+  virtual void iaf(const IafArgs& args) = 0;
 };
 
 // Factories. The CUDA ones are implemented by cuda_backend.cpp, or by cuda_unavailable.cpp

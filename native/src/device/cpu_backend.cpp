@@ -17,6 +17,7 @@
 #include "kernels/cpu_kernels.h"
 #include "neurons/neuron_cpu.h"
 #include "pysnn/pysnn_neuron_cpu.h"
+#include "iaf/iaf_cpu.h"
 
 namespace snn {
 namespace {
@@ -100,6 +101,7 @@ class CpuBackend final : public Backend {
   void pysnn_neuron(const PysnnNeuronArgs& args) override { cpu::pysnn_neuron(args, threads()); }
   void conv2d(const Conv2dArgs& args) override { cpu::conv2d(args, threads()); }
   void pool2d(const Pool2dArgs& args) override { cpu::pool2d(args, threads()); }
+  void iaf(const IafArgs& args) override { cpu::iaf(args, threads()); }
   int64_t find_outside_range(const float* x, int64_t n, float lo, float hi, float* bad_value) override {
     const int64_t i = cpu::find_outside_range(x, n, lo, hi, threads());
     if (i >= 0) *bad_value = x[i];

@@ -18,6 +18,7 @@
 #include "kernels/cuda_kernels.h"
 #include "neurons/neuron_cuda.h"
 #include "pysnn/pysnn_neuron_cuda.h"
+#include "iaf/iaf_cuda.h"
 
 namespace snn {
 namespace {
@@ -240,6 +241,11 @@ class CudaBackend final : public Backend {
   void pool2d(const Pool2dArgs& args) override {
     DeviceScope scope(ctx_->ordinal);
     check(cuda::pool2d(args, ctx_->stream), "pool2d kernel launch");
+  }
+
+  void iaf(const IafArgs& args) override {
+    DeviceScope scope(ctx_->ordinal);
+    check(cuda::iaf(args, ctx_->stream), "integrate-and-fire kernel launch");
   }
 
   int64_t find_outside_range(const float* x, int64_t n, float lo, float hi, float* bad_value) override {

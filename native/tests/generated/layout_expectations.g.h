@@ -195,6 +195,32 @@ static_assert(offsetof(struct snn_pysnn_neuron_state, trace) == 8, "offsetof(str
 static_assert(offsetof(struct snn_pysnn_neuron_state, refractory) == 16, "offsetof(struct snn_pysnn_neuron_state, refractory) differs from the C# bindings");
 static_assert(offsetof(struct snn_pysnn_neuron_state, threshold) == 24, "offsetof(struct snn_pysnn_neuron_state, threshold) differs from the C# bindings");
 
+/* enum snn_iaf_integrator */
+static_assert(sizeof(enum snn_iaf_integrator) == 4, "enum snn_iaf_integrator is not int-sized like its C# enum");
+static_assert(SNN_IAF_EXACT == 0, "SNN_IAF_EXACT differs from the C# bindings");
+static_assert(SNN_IAF_RK4 == 1, "SNN_IAF_RK4 differs from the C# bindings");
+
+/* struct snn_iaf_params */
+static_assert(sizeof(struct snn_iaf_params) == 80, "sizeof(struct snn_iaf_params) differs from the C# bindings");
+static_assert(BINDGEN_ALIGNOF(struct snn_iaf_params) == 8, "alignof(struct snn_iaf_params) differs from the C# bindings");
+static_assert(offsetof(struct snn_iaf_params, integrator) == 0, "offsetof(struct snn_iaf_params, integrator) differs from the C# bindings");
+static_assert(offsetof(struct snn_iaf_params, refractory_steps) == 4, "offsetof(struct snn_iaf_params, refractory_steps) differs from the C# bindings");
+static_assert(offsetof(struct snn_iaf_params, seed) == 8, "offsetof(struct snn_iaf_params, seed) differs from the C# bindings");
+static_assert(offsetof(struct snn_iaf_params, step) == 16, "offsetof(struct snn_iaf_params, step) differs from the C# bindings");
+static_assert(offsetof(struct snn_iaf_params, dt) == 24, "offsetof(struct snn_iaf_params, dt) differs from the C# bindings");
+static_assert(offsetof(struct snn_iaf_params, tau_mem) == 32, "offsetof(struct snn_iaf_params, tau_mem) differs from the C# bindings");
+static_assert(offsetof(struct snn_iaf_params, v_thresh) == 40, "offsetof(struct snn_iaf_params, v_thresh) differs from the C# bindings");
+static_assert(offsetof(struct snn_iaf_params, v_reset) == 48, "offsetof(struct snn_iaf_params, v_reset) differs from the C# bindings");
+static_assert(offsetof(struct snn_iaf_params, v_rest) == 56, "offsetof(struct snn_iaf_params, v_rest) differs from the C# bindings");
+static_assert(offsetof(struct snn_iaf_params, resistance) == 64, "offsetof(struct snn_iaf_params, resistance) differs from the C# bindings");
+static_assert(offsetof(struct snn_iaf_params, noise_std) == 72, "offsetof(struct snn_iaf_params, noise_std) differs from the C# bindings");
+
+/* struct snn_iaf_state */
+static_assert(sizeof(struct snn_iaf_state) == 16, "sizeof(struct snn_iaf_state) differs from the C# bindings");
+static_assert(BINDGEN_ALIGNOF(struct snn_iaf_state) == 8, "alignof(struct snn_iaf_state) differs from the C# bindings");
+static_assert(offsetof(struct snn_iaf_state, membrane) == 0, "offsetof(struct snn_iaf_state, membrane) differs from the C# bindings");
+static_assert(offsetof(struct snn_iaf_state, refractory) == 8, "offsetof(struct snn_iaf_state, refractory) differs from the C# bindings");
+
 #undef BINDGEN_ALIGNOF
 
 #endif /* BINDGEN_LAYOUT_EXPECTATIONS_G_H */

@@ -1,0 +1,60 @@
+// The argument block of the integrate-and-fire kernels (snn/iaf.h), shared by the CPU (.cpp) and
+// CUDA (.cu) implementations, and the arithmetic of one step, written once for both. Pointers are
+// device addresses of the backend that runs the kernel; the API layer (api/iaf_api.cpp) validated
+// every argument before a kernel sees it.
+#pragma once
+
+#include <cmath>
+#include <cstdint>
+
+#include "random/philox.h"
+
+namespace snn {
+
+struct IafArgs {
+  const float* current;  // [T, B, N] amperes (one block of steps)
+  const float* bias;     // [N] amperes, or nullptr for none
+  float* spikes;         // [T, B, N]
+  float* v;              // [B, N] or nullptr (start at v_rest, final value dropped)
+  float* refractory;     // [B, N] or nullptr (start at 0, final value dropped)
+  float* record_v;       // [T, B, N] or nullptr
+  int64_t steps;         // T >= 1
+  int64_t batch;         // B
+  int64_t neurons;       // N
+  double gain;           // g: fraction of the gap to v_inf closed per step
+  double v_thresh, v_reset, v_rest, resistance;
+  double noise_scale;  // std of the per-step noise current in amperes; 0 for none
+  int32_t refractory_steps;
+  uint64_t seed;
+  uint64_t step0;  // global index of step 0 (noise stream offset)
+};
+
+namespace iaf {
+
+// Standard normal number j of step `step` (snn/iaf.h): Box-Muller in double over the uniforms
+// 2j and 2j + 1 of Philox stream (seed, step), i.e. words 2 (j % 2) and 2 (j % 2) + 1 of block j / 2.
+SNN_HOST_DEVICE double normal(uint64_t seed, uint64_t step, uint64_t j) {
+  const philox::Block r = philox::stream_block(j / 2, seed, step);
+  const uint32_t w0 = (j & 1) != 0 ? r.v[2] : r.v[0];
+  const uint32_t w1 = (j & 1) != 0 ? r.v[3] : r.v[1];
+  const double u0 = static_cast<double>(philox::word_to_uniform(w0));
+  const double u1 = static_cast<double>(philox::word_to_uniform(w1));
+  return sqrt(-2.0 * log(1.0 - u0)) * cos(6.283185307179586 * u1);
+}
+
+// One step of one neuron: updates v and the refractory counter c in place, returns the spike (0/1).
+// `x` is the current of this step in amperes (bias and noise included). Written with selects
+// instead of branches so the CPU loop over neurons vectorises; the result is that of the plain
+// "held? else integrate, then fire?" description in snn/iaf.h.
+SNN_HOST_DEVICE float step(const IafArgs& a, double x, float& v, float& c) {
+  const bool held = c > 0.0f;
+  const double vd = static_cast<double>(v);
+  const double next = vd + (a.v_rest + a.resistance * x - vd) * a.gain;
+  const bool fire = !held && next > a.v_thresh;
+  v = held ? v : static_cast<float>(fire ? a.v_reset : next);
+  c = held ? c - 1.0f : (fire ? static_cast<float>(a.refractory_steps) : c);
+  return fire ? 1.0f : 0.0f;
+}
+
+}  // namespace iaf
+}  // namespace snn

@@ -1,0 +1,78 @@
+// The integrate-and-fire population (snn/iaf.h) on the CPU. Each task owns one batch row and a
+// run of neurons, keeps their state in small local arrays and walks time inside, so a step reads
+// and writes contiguous memory; the noise-free loop over neurons is branch-free enough for gcc
+// to vectorise it (compiled for AVX2 and baseline x86-64, the best clone picked at load time).
+#include <algorithm>
+#include <cstring>
+
+#include "iaf/iaf_cpu.h"
+
+namespace snn::cpu {
+namespace {
+
+constexpr int64_t kMaxChunk = 512;  // neurons per task
+
+int64_t chunk_size(int64_t batch, int64_t neurons, int threads) {
+  int64_t chunk = kMaxChunk;
+  auto tasks = [&](int64_t c) { return batch * ((neurons + c - 1) / c); };
+  while (chunk > 16 && tasks(chunk) < 4 * static_cast<int64_t>(threads)) chunk /= 2;
+  return chunk;
+}
+
+template <bool kNoise>
+__attribute__((always_inline)) inline void run(const IafArgs& a, int64_t b, int64_t n0, int64_t n, float* __restrict__ v,
+                                               float* __restrict__ c, const double* __restrict__ bias,
+                                               float* __restrict__ sink) {
+  const IafArgs cfg = a;  // a local copy: stores to the outputs cannot alias it
+  const int64_t stride = a.batch * a.neurons;
+  const int64_t base = b * a.neurons + n0;
+  for (int64_t t = 0; t < a.steps; ++t) {
+    const int64_t row = t * stride + base;
+    const float* __restrict__ x = a.current + row;
+    float* __restrict__ out = a.spikes + row;
+    float* __restrict__ m = a.record_v != nullptr ? a.record_v + row : sink;
+    for (int64_t j = 0; j < n; ++j) {
+      double current = static_cast<double>(x[j]) + bias[j];
+      if constexpr (kNoise) {
+        current += cfg.noise_scale *
+                   iaf::normal(cfg.seed, cfg.step0 + static_cast<uint64_t>(t), static_cast<uint64_t>(base + j));
+      }
+      float vj = v[j], cj = c[j];
+      out[j] = iaf::step(cfg, current, vj, cj);
+      v[j] = vj;
+      c[j] = cj;
+      m[j] = vj;
+    }
+  }
+}
+
+__attribute__((target_clones("avx2", "default"))) void task(const IafArgs& a, int64_t b, int64_t n0, int64_t n) {
+  alignas(64) float v[kMaxChunk], c[kMaxChunk], sink[kMaxChunk];
+  alignas(64) double bias[kMaxChunk];
+  for (int64_t j = 0; j < n; ++j) bias[j] = a.bias != nullptr ? static_cast<double>(a.bias[n0 + j]) : 0.0;
+  const int64_t offset = b * a.neurons + n0;
+  if (a.v != nullptr) std::memcpy(v, a.v + offset, static_cast<size_t>(n) * sizeof(float));
+  else std::fill(v, v + n, static_cast<float>(a.v_rest));
+  if (a.refractory != nullptr) std::memcpy(c, a.refractory + offset, static_cast<size_t>(n) * sizeof(float));
+  else std::fill(c, c + n, 0.0f);
+  if (a.noise_scale > 0.0) run<true>(a, b, n0, n, v, c, bias, sink);
+  else run<false>(a, b, n0, n, v, c, bias, sink);
+  if (a.v != nullptr) std::memcpy(a.v + offset, v, static_cast<size_t>(n) * sizeof(float));
+  if (a.refractory != nullptr) std::memcpy(a.refractory + offset, c, static_cast<size_t>(n) * sizeof(float));
+}
+
+}  // namespace
+
+void iaf(const IafArgs& a, int threads) {
+  if (a.batch == 0 || a.neurons == 0) return;
+  const int64_t chunk = chunk_size(a.batch, a.neurons, threads);
+  const int64_t per_row = (a.neurons + chunk - 1) / chunk;
+  const int64_t tasks = a.batch * per_row;
+#pragma omp parallel for schedule(static) num_threads(threads) if (threads > 1 && tasks > 1)
+  for (int64_t k = 0; k < tasks; ++k) {
+    const int64_t b = k / per_row, n0 = (k % per_row) * chunk;
+    task(a, b, n0, std::min(chunk, a.neurons - n0));
+  }
+}
+
+}  // namespace snn::cpu

@@ -1,0 +1,11 @@
+// CUDA launcher of the integrate-and-fire kernel (iaf.cu). Enqueues work on `stream` and returns
+// the launch status; nothing here synchronises.
+#pragma once
+
+#include <cuda_runtime_api.h>
+
+#include "iaf/iaf_args.h"
+
+namespace snn::cuda {
+cudaError_t iaf(const IafArgs& args, cudaStream_t stream);
+}  // namespace snn::cuda
