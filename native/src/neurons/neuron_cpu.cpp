@@ -13,6 +13,7 @@
 #include <cstring>
 #include <vector>
 
+#include "kernels/neuron_tasks.h"
 #include "kernels/cpu_kernels.h"
 #include "neurons/neuron_cpu.h"
 #include "neurons/neuron_step.h"
@@ -23,15 +24,7 @@ namespace {
 using neuron::Cell;
 using neuron::StepConfig;
 
-constexpr int64_t kMaxChunk = 512;  // neurons per task
-
-// Neurons per task: at most kMaxChunk, smaller when there would be too few tasks for the threads.
-int64_t chunk_size(int64_t batch, int64_t neurons, int threads) {
-  int64_t chunk = kMaxChunk;
-  auto tasks = [&](int64_t c) { return batch * ((neurons + c - 1) / c); };
-  while (chunk > 16 && tasks(chunk) < 4 * static_cast<int64_t>(threads)) chunk /= 2;
-  return chunk;
-}
+constexpr int64_t kMaxChunk = kMaxNeuronChunk;
 
 // The arrays of one task: state and decays of its neurons, and sinks for what is not recorded.
 struct alignas(64) Local {
@@ -123,15 +116,9 @@ __attribute__((target_clones("avx2", "default"))) void neuron_task(const NeuronA
 }
 
 void feed_forward(const NeuronArgs& a, int threads) {
-  const int64_t chunk = chunk_size(a.batch, a.neurons, threads);
-  const int64_t per_row = (a.neurons + chunk - 1) / chunk;
-  const int64_t tasks = a.batch * per_row;
   const StepConfig c = neuron::step_config(a);
-#pragma omp parallel for schedule(static) num_threads(threads) if (threads > 1 && tasks > 1)
-  for (int64_t task = 0; task < tasks; ++task) {
-    const int64_t b = task / per_row, n0 = (task % per_row) * chunk;
-    neuron_task(a, c, b, n0, std::min(chunk, a.neurons - n0));
-  }
+  for_each_neuron_chunk(a.batch, a.neurons, threads,
+                        [&](int64_t b, int64_t n0, int64_t n) { neuron_task(a, c, b, n0, n); });
 }
 
 // Time-outer recurrent run. The state lives in a.v/i/a/refractory (the API layer supplies

@@ -7,19 +7,13 @@
 #include <algorithm>
 #include <cstring>
 
+#include "kernels/neuron_tasks.h"
 #include "pysnn/pysnn_neuron_cpu.h"
 
 namespace snn::cpu {
 namespace {
 
-constexpr int64_t kMaxChunk = 512;  // neurons per task
-
-int64_t chunk_size(int64_t batch, int64_t neurons, int threads) {
-  int64_t chunk = kMaxChunk;
-  auto tasks = [&](int64_t c) { return batch * ((neurons + c - 1) / c); };
-  while (chunk > 16 && tasks(chunk) < 4 * static_cast<int64_t>(threads)) chunk /= 2;
-  return chunk;
-}
+constexpr int64_t kMaxChunk = kMaxNeuronChunk;
 
 struct alignas(64) Local {
   float v[kMaxChunk], trace[kMaxChunk], ref[kMaxChunk], th[kMaxChunk];
@@ -89,15 +83,7 @@ __attribute__((target_clones("avx2", "default"))) void task(const PysnnNeuronArg
 }  // namespace
 
 void pysnn_neuron(const PysnnNeuronArgs& a, int threads) {
-  if (a.batch == 0 || a.neurons == 0) return;
-  const int64_t chunk = chunk_size(a.batch, a.neurons, threads);
-  const int64_t per_row = (a.neurons + chunk - 1) / chunk;
-  const int64_t tasks = a.batch * per_row;
-#pragma omp parallel for schedule(static) num_threads(threads) if (threads > 1 && tasks > 1)
-  for (int64_t k = 0; k < tasks; ++k) {
-    const int64_t b = k / per_row, n0 = (k % per_row) * chunk;
-    task(a, b, n0, std::min(chunk, a.neurons - n0));
-  }
+  for_each_neuron_chunk(a.batch, a.neurons, threads, [&](int64_t b, int64_t n0, int64_t n) { task(a, b, n0, n); });
 }
 
 }  // namespace snn::cpu
