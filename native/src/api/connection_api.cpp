@@ -200,6 +200,18 @@ void run_pool(Pool2dArgs& a, const snn_tensor& x, const snn_tensor* trace, snn_t
   y.backend().pool2d(a);
 }
 
+// The pooling window of `a`: kernel, stride, padding and dilation (height, width).
+void set_window(Pool2dArgs& a, const Pair& k, const Pair& s, const Pair& p, const Pair& d) {
+  a.kernel_h = k.h;
+  a.kernel_w = k.w;
+  a.stride_h = s.h;
+  a.stride_w = s.w;
+  a.pad_h = p.h;
+  a.pad_w = p.w;
+  a.dilation_h = d.h;
+  a.dilation_w = d.w;
+}
+
 }  // namespace
 
 SNN_API snn_status snn_max_pool2d(const snn_tensor* input, const snn_tensor* trace, const int64_t* kernel,
@@ -219,14 +231,7 @@ SNN_API snn_status snn_max_pool2d(const snn_tensor* input, const snn_tensor* tra
     require_image_output(x, y, "output", x.shape[x.rank - 3], ho, wo, "the max pooling");
     Pool2dArgs a{};
     a.mode = PoolMode::kMax;
-    a.kernel_h = k.h;
-    a.kernel_w = k.w;
-    a.stride_h = s.h;
-    a.stride_w = s.w;
-    a.pad_h = p.h;
-    a.pad_w = p.w;
-    a.dilation_h = d.h;
-    a.dilation_w = d.w;
+    set_window(a, k, s, p, d);
     run_pool(a, x, trace, y, trace_out);
   });
 }
@@ -268,13 +273,7 @@ SNN_API snn_status snn_avg_pool2d(const snn_tensor* input, const int64_t* kernel
     require_image_output(x, y, "output", x.shape[x.rank - 3], ho, wo, "the average pooling");
     Pool2dArgs a{};
     a.mode = PoolMode::kAverage;
-    a.kernel_h = k.h;
-    a.kernel_w = k.w;
-    a.stride_h = s.h;
-    a.stride_w = s.w;
-    a.pad_h = p.h;
-    a.pad_w = p.w;
-    a.dilation_h = a.dilation_w = 1;
+    set_window(a, k, s, p, Pair{1, 1});
     a.count_include_pad = count_include_pad == 1;
     run_pool(a, x, nullptr, y, nullptr);
   });
