@@ -170,7 +170,7 @@ TEST(LinearSparse, PathChoiceBoundary) {
       for (int64_t i = 0; i < per_row; ++i) x[static_cast<size_t>(r * K + (r * 7 + i * 13) % K)] = 1.0f;
     return x;
   };
-  const int64_t at = 70;  // 70 / 200 = 0.35, the documented limit (kSparseMaxDensity)
+  const int64_t at = 100;  // 100 / 200 = 0.5, the documented limit (kSparseMaxDensity)
   for (int64_t per_row : {at - 1, at, at + 1, K}) {
     SCOPED_TRACE("non-zeros per row " + std::to_string(per_row));
     const auto x = input(per_row);
@@ -200,13 +200,20 @@ TEST(LinearSparse, PathChoiceBoundary) {
   EXPECT_EQ(run(1, {64}, K, N, many, w, &b)[0], 16777216.0f);
 }
 
-// Skipping zero inputs must not hide IEEE specials: an infinite weight at an input that is 0
-// gives NaN (0 * inf), as the dense product does, because such weights send the call to sgemm.
-TEST(LinearSparse, NonFiniteWeightsKeepIeeeSemantics) {
+// Skipping zero inputs must not hide IEEE specials: a NaN input is a non-zero, and an infinite
+// weight at an input that is 0 gives NaN (0 * inf) as in the dense product, because such
+// weights send the call to sgemm.
+TEST(LinearSparse, NonFiniteValuesKeepIeeeSemantics) {
   PathOverride sparse("sparse");
   const int64_t M = 70, K = 50, N = 20;
   const auto x = sparse_input(M, K, 0.2, true, 60);
   auto w = pseudo_random(static_cast<size_t>(N * K), -0.5f, 0.5f, 61);
+  // A NaN input is not a zero: its row is NaN, the others are untouched by it.
+  auto x_nan = x;
+  x_nan[static_cast<size_t>(5 * K + 7)] = std::numeric_limits<float>::quiet_NaN();
+  const auto y_nan = run(1, {M}, K, N, x_nan, w, nullptr);
+  for (int64_t j = 0; j < N; ++j) EXPECT_TRUE(std::isnan(y_nan[static_cast<size_t>(5 * N + j)])) << j;
+  EXPECT_TRUE(bitwise_equal(sequential_float(x, w, nullptr, 1, N, K), std::vector<float>(y_nan.begin(), y_nan.begin() + N)));
   int64_t zero_k = 0;
   while (x[static_cast<size_t>(zero_k)] != 0.0f) ++zero_k;  // an input that row 0 does not fire
   w[static_cast<size_t>(3 * K + zero_k)] = std::numeric_limits<float>::infinity();
