@@ -5,7 +5,9 @@ Work: Linear(n -> n) + LIF (beta 0.9, threshold 1, reset by subtraction), forwar
 steps and B samples of Poisson spikes, on the CPU; by default n in {512, 1024, 2048} at spike
 probability p = 0.2, then n = 1024 at p = 0.05 and 0.5 to show where input sparsity stops paying.
 
-Rows of each configuration, each the median of --repeats runs after --warmup runs (spread = min..max):
+Rows of each configuration, each the median over --rounds rounds of --repeats runs after --warmup
+runs (spread = min..max); in every round each row runs its block of calls in turn, and the C#
+process runs between rounds, so that load from other processes falls on all rows alike:
   snn matmul            Linear.forward over all T*B rows (the sparse-input path for spikes, else sgemm)
   snn layer             DenseLif.forward: the projection + the native LIF recurrence
   snn layer, dense path the same with SNN_LINEAR_PATH=dense: one OpenBLAS sgemm, as before the sparse path
@@ -18,6 +20,8 @@ Rows of each configuration, each the median of --repeats runs after --warmup run
 
 Usage: /usr/bin/python3 bench/dense_lif.py [--sizes 512,1024,2048 --density 0.2
        --crossover-size 1024 --crossover-densities 0.05,0.5 --steps 500 --batch 16 --threads 2]
+       /usr/bin/python3 bench/dense_lif.py --sweep [--sizes ... --sweep-densities ... --threads 1]
+         times snn's dense and sparse linear paths alone over a grid of densities (the path rule's data)
 Needs scripts/build first (snn's Python runtime and bench/csharp are built by it).
 """
 import argparse
@@ -49,6 +53,14 @@ def timed(fn, warmup, repeats):
         fn()
         times.append((time.perf_counter() - start) * 1e3)
     return times
+
+
+def interleaved(fns, warmup, repeats):
+    """One round: each function of `fns` in turn, warmed up and then timed `repeats` times in a
+    row (a block per function, not call by call: OpenBLAS's and OpenMP's worker threads keep
+    spinning for a while after a call, and would slow the next library's call down); returns
+    name -> list of ms."""
+    return {name: timed(fn, warmup, repeats) for name, fn in fns.items()}
 
 
 def loaded_blas():
@@ -155,28 +167,35 @@ def run_config(args, n, density):
     agree = {"snn": float((ours == theirs).mean()), "snn dense path": float((ours_dense == theirs).mean()),
              "torch oneDNN": float((theirs_onednn == theirs).mean())}
 
-    # Python and C# alternate over several rounds so that load from other processes on this
-    # shared machine falls on both sides alike.
-    results = {"snn matmul": [], "snn layer": [], "snn layer, dense path": [], "snn layer (C#)": [], "snn matmul (C#)": []}
-    for _ in range(args.rounds):
-        results["snn matmul"] += timed(lambda: layer.synapses.forward(x_snn, currents), args.warmup, args.repeats)
-        results["snn layer"] += timed(lambda: layer.forward(x_snn).dispose(), args.warmup, args.repeats)
+    def dense_path_layer():
         with linear_path("dense"):
-            results["snn layer, dense path"] += timed(lambda: layer.forward(x_snn).dispose(), args.warmup, args.repeats)
-        if not args.no_csharp:
-            cs = csharp_times(args, n, density)
-            results["snn layer (C#)"] += cs["layer_ms"]
-            results["snn matmul (C#)"] += cs["matmul_ms"]
+            layer.forward(x_snn).dispose()
+
+    flat = x_torch.reshape(-1, n)
+    rows = {
+        "snn matmul": lambda: layer.synapses.forward(x_snn, currents),
+        "snn layer": lambda: layer.forward(x_snn).dispose(),
+        "snn layer, dense path": dense_path_layer,
+        "torch loop": lambda: torch_loop(fc, x_torch, 0.9, 1.0),
+        "torch best": lambda: torch_best(fc, x_torch, 0.9, 1.0),
+        "torch best (oneDNN)": lambda: torch_best_onednn(fc_mkldnn, x_torch, 0.9, 1.0),
+        "torch matmul": lambda: torch.addmm(fc.bias, flat, fc.weight.t()),
+        "torch matmul (oneDNN)": lambda: fc_mkldnn(flat.to_mkldnn()).to_dense(),
+    }
+    # Every round runs every row's block in turn, and the C# process between rounds, so that load
+    # from other processes on this shared machine falls on all rows alike.
+    results = {name: [] for name in rows}
+    results["snn layer (C#)"], results["snn matmul (C#)"] = [], []
+    with torch.no_grad():
+        for _ in range(args.rounds):
+            for name, times in interleaved(rows, args.warmup, args.repeats).items():
+                results[name] += times
+            if not args.no_csharp:
+                cs = csharp_times(args, n, density)
+                results["snn layer (C#)"] += cs["layer_ms"]
+                results["snn matmul (C#)"] += cs["matmul_ms"]
     if args.no_csharp:
         del results["snn layer (C#)"], results["snn matmul (C#)"]
-    with torch.no_grad():
-        results["torch loop"] = timed(lambda: torch_loop(fc, x_torch, 0.9, 1.0), args.warmup, args.repeats)
-        results["torch best"] = timed(lambda: torch_best(fc, x_torch, 0.9, 1.0), args.warmup, args.repeats)
-        results["torch best (oneDNN)"] = timed(lambda: torch_best_onednn(fc_mkldnn, x_torch, 0.9, 1.0),
-                                               args.warmup, args.repeats)
-        flat = x_torch.reshape(-1, n)
-        results["torch matmul"] = timed(lambda: torch.addmm(fc.bias, flat, fc.weight.t()), args.warmup, args.repeats)
-        results["torch matmul (oneDNN)"] = timed(lambda: fc_mkldnn(flat.to_mkldnn()).to_dense(), args.warmup, args.repeats)
 
     flops = 2.0 * args.steps * args.batch * n * n
     print(f"\n### n = {n}, p = {density}: dense LIF {n}->{n}, T={args.steps}, B={args.batch}, {args.threads} threads")
@@ -197,6 +216,35 @@ def run_config(args, n, density):
     return medians
 
 
+def sweep(args):
+    """Linear.forward alone on the forced dense (sgemm) and sparse paths over a grid of densities,
+    binary and non-binary inputs: the measurements behind the path rule's density limit."""
+    densities = [float(q) for q in args.sweep_densities.split(",")]
+    print(f"path sweep: Linear(n -> n) over T*B = {args.steps * args.batch} rows, {args.threads} threads, "
+          f"median of {args.repeats} after {args.warmup}; load average before: {os.getloadavg()[0]:.1f}")
+    print("| n | p | values | dense path ms | sparse path ms | dense / sparse |")
+    print("|---|---|---|---|---|---|")
+    device = snn.Device.cpu(args.threads)
+    for n in [int(v) for v in args.sizes.split(",") if v]:
+        rng = np.random.default_rng(1)
+        layer = snn.layers.Linear(n, n, device=device, seed=3)
+        out = snn.Tensor.zeros([args.steps, args.batch, n], device=device)
+        for density in densities:
+            for binary in (True, False):
+                fire = rng.random((args.steps, args.batch, n), dtype=np.float32) < density
+                values = np.ones(fire.shape, np.float32) if binary else rng.uniform(0.5, 1.5, fire.shape).astype(np.float32)
+                x = snn.Tensor.from_array(np.where(fire, values, 0).astype(np.float32), device=device)
+                med = {}
+                for path in ("dense", "sparse"):
+                    with linear_path(path):
+                        med[path] = statistics.median(timed(lambda: layer.forward(x, out), args.warmup, args.repeats))
+                print(f"| {n} | {density} | {'binary' if binary else 'non-binary'} | {med['dense']:.1f} "
+                      f"| {med['sparse']:.1f} | {med['dense'] / med['sparse']:.2f}x |")
+                sys.stdout.flush()
+                x.dispose()
+    print(f"load average after: {os.getloadavg()[0]:.1f}")
+
+
 def main():
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--sizes", default="512,1024,2048", help="layer widths n (Linear(n -> n)) at --density")
@@ -208,10 +256,15 @@ def main():
     p.add_argument("--threads", type=int, default=2)
     p.add_argument("--warmup", type=int, default=5)
     p.add_argument("--repeats", type=int, default=10)
-    p.add_argument("--rounds", type=int, default=3, help="alternations of the Python and C# snn runs")
+    p.add_argument("--rounds", type=int, default=3, help="rounds of interleaved Python rows, each followed by the C# run")
     p.add_argument("--no-csharp", action="store_true", help="skip the C# rows")
     p.add_argument("--no-crossing", action="store_true", help="skip the 100 MB numpy <-> snn.Tensor timings")
+    p.add_argument("--sweep", action="store_true", help="only time snn's two linear paths over --sweep-densities")
+    p.add_argument("--sweep-densities", default="0.02,0.05,0.1,0.2,0.35,0.5,0.65,0.8,1.0")
     args = p.parse_args()
+    if args.sweep:
+        sweep(args)
+        return
 
     torch.set_num_threads(args.threads)
     configs = [(int(n), args.density) for n in args.sizes.split(",") if n]

@@ -170,7 +170,7 @@ TEST(LinearSparse, PathChoiceBoundary) {
       for (int64_t i = 0; i < per_row; ++i) x[static_cast<size_t>(r * K + (r * 7 + i * 13) % K)] = 1.0f;
     return x;
   };
-  const int64_t at = 100;  // 100 / 200 = 0.5, the documented limit (kSparseMaxDensity)
+  const int64_t at = 120;  // 120 / 200 = 0.6, the documented limit (kSparseMaxDensity)
   for (int64_t per_row : {at - 1, at, at + 1, K}) {
     SCOPED_TRACE("non-zeros per row " + std::to_string(per_row));
     const auto x = input(per_row);

@@ -19,7 +19,7 @@ enum class LinearPath { kDense, kSparse };
 // docs/benchmarks-dense-lif.md has the measurements the constants come from.
 inline constexpr int64_t kSparseMinRows = 64;
 inline constexpr int64_t kSparseSampleRows = 256;
-inline constexpr double kSparseMaxDensity = 0.5;
+inline constexpr double kSparseMaxDensity = 0.6;
 
 LinearPath choose_linear_path(const LinearArgs& args);
 
