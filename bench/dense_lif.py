@@ -260,7 +260,7 @@ def main():
     p.add_argument("--no-csharp", action="store_true", help="skip the C# rows")
     p.add_argument("--no-crossing", action="store_true", help="skip the 100 MB numpy <-> snn.Tensor timings")
     p.add_argument("--sweep", action="store_true", help="only time snn's two linear paths over --sweep-densities")
-    p.add_argument("--sweep-densities", default="0.02,0.05,0.1,0.2,0.35,0.5,0.65,0.8,1.0")
+    p.add_argument("--sweep-densities", default="0.02,0.05,0.1,0.2,0.35,0.5,0.6,0.7,0.8,1.0")
     args = p.parse_args()
     if args.sweep:
         sweep(args)
