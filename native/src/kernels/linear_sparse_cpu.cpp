@@ -5,12 +5,14 @@
 // GEMM each row adds the weight columns of its non-zero inputs. Layout and order:
 //   - The weights are copied per call into column tiles, transposed: wt[tile][k][kTile lanes],
 //     zero past n_out, so the inner loop reads one contiguous, aligned run of a tile's row k.
-//     A tile (n_in x width floats) is sized to stay in the 1 MiB L2 while a chunk of rows uses
-//     it. The copy costs about as much as checking a cached copy against the weights would, so
-//     nothing is cached between calls and weights may change freely between them.
+//     The copy costs about as much as checking a cached copy against the weights would (both
+//     read every weight once), so nothing is cached between calls and weights may change
+//     freely between them.
 //   - Rows are processed in chunks (OpenMP, dynamic): each chunk first compresses its rows into
 //     lists of non-zero indices (and values, unless every non-zero of the row is exactly 1.0),
-//     then for every tile and every row of the chunk accumulates the tile in registers.
+//     then for every tile and every block of kBlockInputs inputs (32 KiB of the tile, kept in
+//     L1), every row of the chunk adds its non-zeros of that block in registers; running sums
+//     wait in a per-chunk buffer between blocks.
 //   - Each output element is bias (or 0), then + x * w for the non-zeros in ascending k, in
 //     float32 with separate multiply and add (no FMA: the build uses -ffp-contract=off), and
 //     x * w is replaced by w when x is exactly 1 (the same bits). Nothing depends on the chunk,
@@ -27,9 +29,6 @@
 #include <cstdlib>
 #include <cstring>
 #include <mutex>
-#include <new>
-#include <string>
-#include <vector>
 
 #include "core/error.h"
 #include "core/format.h"
