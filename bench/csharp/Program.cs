@@ -1,5 +1,5 @@
 // Times snn's dense LIF layer from C#: the matrix multiply alone (Linear.Forward) and the whole
-// layer (DenseLif.Forward), on the same input recipe as bench/dense_lif.py. Prints one JSON object
+// layer (DenseLif.Forward), on the same input recipe as bench/dense_lif.py (Poisson spikes, --density). Prints one JSON object
 // with every repetition in milliseconds, so the Python driver can put C# beside Python and PyTorch.
 using System.Diagnostics;
 using System.Text.Json;
@@ -11,9 +11,10 @@ var options = args.Select((a, i) => (a, i)).Where(p => p.a.StartsWith("--")).ToD
 int Get(string name, int fallback) => options.TryGetValue(name, out var v) ? int.Parse(v) : fallback;
 int nIn = Get("in", 1024), nOut = Get("out", 1024), steps = Get("steps", 500), batch = Get("batch", 16);
 int warmup = Get("warmup", 5), repeats = Get("repeats", 10), threads = Get("threads", 0);
+double density = options.TryGetValue("density", out var d) ? double.Parse(d, System.Globalization.CultureInfo.InvariantCulture) : 0.2;
 
 using var device = Device.Cpu(threads);
-using var intensities = Tensor.Full([batch, nIn], 0.2, device: device);
+using var intensities = Tensor.Full([batch, nIn], density, device: device);
 using var input = new PoissonEncoder(steps, seed: 1).Encode(intensities);
 using var layer = new DenseLif(nIn, nOut, beta: 0.9f, threshold: 1f, device: device, seed: 2);
 

@@ -1,4 +1,6 @@
-// snn_linear_forward: output = input @ weight^T + bias as one GEMM over all leading rows.
+// snn_linear_forward: output = input @ weight^T + bias over all leading rows. The backend picks
+// the algorithm: one GEMM, or on the CPU the sparse-input path for spike-like inputs
+// (kernels/linear_sparse_cpu.cpp; the rule is in kernels/linear_sparse_cpu.h).
 #include <limits>
 #include <mutex>
 

@@ -1,6 +1,7 @@
-// Dense projection on the CPU with OpenBLAS: output = input @ weight^T + bias as one sgemm
-// over all leading rows. The bias is broadcast into the output first and the GEMM then
-// accumulates onto it (beta = 1), so no second pass over the output is needed.
+// Projection on the CPU: output = input @ weight^T + bias over all leading rows.
+// Sparse inputs (spikes) take linear_sparse_cpu.cpp's path, chosen by choose_linear_path;
+// everything else is one OpenBLAS sgemm: the bias is broadcast into the output first and the
+// GEMM then accumulates onto it (beta = 1), so no second pass over the output is needed.
 #include <cblas.h>
 
 #include <algorithm>
@@ -8,6 +9,7 @@
 #include <mutex>
 
 #include "kernels/cpu_kernels.h"
+#include "kernels/linear_sparse_cpu.h"
 
 namespace snn::cpu {
 namespace {
@@ -19,6 +21,7 @@ std::mutex g_blas_mutex;
 void linear(const LinearArgs& a, int threads) {
   const int64_t m = a.rows, n = a.outputs, k = a.inputs;
   if (m == 0 || n == 0) return;
+  if (k > 0 && choose_linear_path(a) == LinearPath::kSparse && linear_sparse(a, threads)) return;
   if (a.bias != nullptr) {
 #pragma omp parallel for schedule(static) num_threads(threads) if (threads > 1 && m * n > (int64_t{1} << 16))
     for (int64_t r = 0; r < m; ++r) std::memcpy(a.output + r * n, a.bias, static_cast<size_t>(n) * sizeof(float));
