@@ -172,8 +172,11 @@ public static unsafe partial class Methods
     public static extern snn_status snn_poisson_encode([NativeTypeName("const snn_tensor *")] snn_tensor* intensities, [NativeTypeName("uint64_t")] ulong seed, [NativeTypeName("uint64_t")] ulong offset, snn_tensor* spikes);
 
     /// <summary>
-    /// output = input @ weight^T + bias, computed as one matrix multiply over all leading rows
-    /// (BLAS sgemm on CPU, cuBLAS on CUDA).
+    /// output = input @ weight^T + bias over all leading rows. On CUDA one cuBLAS GEMM. On the CPU, inputs
+    /// that are mostly zeros (spikes: at most 60% non-zero, at least 64 rows, finite weights) take a
+    /// sparse path that adds the weight columns of each row's non-zero inputs in ascending input order
+    /// (bit-identical at any thread count); other inputs take one BLAS sgemm. SNN_LINEAR_PATH=dense or
+    /// sparse in the environment forces a path. Details: docs/benchmarks-dense-lif.md.
     /// input: float32 [..., n_in] (rank &gt;= 1); weight: float32 [n_out, n_in];
     /// bias: float32 [n_out] or NULL; output: float32 [..., n_out] with the same leading shape.
     /// All tensors on one device; output must not alias the other tensors.

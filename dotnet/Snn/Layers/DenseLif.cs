@@ -4,7 +4,8 @@ namespace Snn.Layers;
 
 /// <summary>
 /// A fully connected layer of LIF neurons run over a whole sequence: the input currents of all
-/// T * B rows come from one matrix multiply, then the LIF recurrence runs per neuron over time.
+/// T * B rows come from one call of the linear kernel (sparse accumulation for spike input, else one matrix
+/// multiply), then the LIF recurrence runs per neuron over time.
 /// Per step: V = Beta * V + W x[t] + b; spike when V &gt; Threshold; reset by <see cref="ResetMode"/>.
 /// </summary>
 public sealed class DenseLif : IDisposable

@@ -4,8 +4,8 @@ using Snn.Native;
 namespace Snn.Layers;
 
 /// <summary>
-/// A dense synaptic projection y = x W^T + b over any leading axes, computed as one matrix multiply
-/// (OpenBLAS on the CPU, cuBLAS on CUDA). Weights start uniform in ±1/sqrt(in_features), as in PyTorch.
+/// A dense synaptic projection y = x W^T + b over any leading axes: on the CPU a sparse accumulation of the
+/// weights of non-zero inputs when the input is mostly zeros (spikes), else one matrix multiply (OpenBLAS; cuBLAS on CUDA). Weights start uniform in ±1/sqrt(in_features), as in PyTorch.
 /// </summary>
 public sealed unsafe class Linear : IDisposable
 {
