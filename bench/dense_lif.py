@@ -123,10 +123,16 @@ def linear_path(path):
             os.environ["SNN_LINEAR_PATH"] = old
 
 
+_csharp_built = False
+
+
 def csharp_times(args, n, density):
     dll = os.path.join(ROOT, "bench", "csharp", "bin", "Release", "net10.0", "Snn.Bench.dll")
-    if not os.path.exists(dll):
-        subprocess.run(["dotnet", "build", os.path.join(ROOT, "bench", "csharp"), "-c", "Release", "-v", "quiet"], check=True)
+    global _csharp_built
+    if not _csharp_built:  # always (incremental): the build also refreshes its copy of libsnn.so
+        subprocess.run(["dotnet", "build", os.path.join(ROOT, "bench", "csharp"), "-c", "Release", "-v", "quiet"],
+                       check=True, capture_output=True)
+        _csharp_built = True
     result = subprocess.run(
         ["dotnet", dll, "--in", str(n), "--out", str(n), "--steps", str(args.steps), "--batch", str(args.batch),
          "--warmup", str(args.warmup), "--repeats", str(args.repeats), "--threads", str(args.threads),
