@@ -74,6 +74,21 @@ public class NetworkTests
         Assert.Equal(expected, Flat(again.Values));
     }
 
+    [Theory]
+    [InlineData(1L)]
+    [InlineData(7L)]
+    [InlineData(null)]
+    public void TimeBlocksGiveTheResultOfOnePass(long? block)
+    {
+        float[] w1 = Dyadic(Hidden * In, 22), w2 = Dyadic(Out * Hidden, 23).Select(w => w + 0.5f).ToArray(), x = Spikes(Steps * Batch * In, 24);
+        using var net = TwoLayerNet(w1, w2);
+        net.TimeBlock = block;
+        using var input = Tensor.FromArray(x, [Steps, Batch, In]);
+        using var output = net.Forward(input);
+        Assert.Equal(ReferenceNet(x, w1, w2, Steps).Out, Flat(output.Values));
+        Assert.Throws<SnnArgumentException>(() => net.TimeBlock = -1);
+    }
+
     [Fact]
     public void GraphWithoutRecurrenceEqualsSequentialAndMergesBySumming()
     {

@@ -36,8 +36,71 @@ public sealed class Sequential : Container
         }
     }
 
+    /// <summary>
+    /// Steps per block when the sequence is run in blocks of time: each block goes through every layer before the
+    /// next block starts (state carries over, so the result is that of one pass), which keeps the activations of
+    /// wide layers in cache. Null (default) picks the block so that the widest layer's output of one block is about
+    /// 4 MiB; 0 runs the whole sequence through each layer at once. Blocks are used only while nothing is recorded.
+    /// </summary>
+    public long? TimeBlock
+    {
+        get => _timeBlock;
+        set
+        {
+            if (value < 0)
+                throw new SnnArgumentException(ErrorCode.InvalidArgument, $"TimeBlock must be >= 0 (0: whole sequence) or null (automatic), got {value}.");
+            _timeBlock = value;
+        }
+    }
+
+    private long? _timeBlock;
+    private const long BlockBytes = 4L << 20;
+
     /// <inheritdoc/>
     protected override Signal ForwardCore(Signal input)
+    {
+        var block = StepsPerBlock(input);
+        if (block <= 0 || block >= input.Steps) return RunChain(input);
+        Tensor? values = null, trace = null;
+        try
+        {
+            for (long t0 = 0; t0 < input.Steps; t0 += block)
+            {
+                var steps = Math.Min(block, input.Steps - t0);
+                using var xs = input.Values.Slice(t0, steps);
+                using var ts = input.Trace?.Slice(t0, steps);
+                using var part = RunChain(new Signal(xs, ts, owns: false));
+                values ??= Tensor.Zeros([input.Steps, .. part.Values.Shape[1..]], DType.Float32, Device);
+                using (var slot = values.Slice(t0, steps)) slot.CopyFrom(part.Values);
+                if (part.Trace is { } tr)
+                {
+                    trace ??= Tensor.Zeros([input.Steps, .. tr.Shape[1..]], DType.Float32, Device);
+                    using var slot = trace.Slice(t0, steps);
+                    slot.CopyFrom(tr);
+                }
+            }
+            var result = new Signal(values!, trace);
+            values = trace = null;
+            return result;
+        }
+        finally
+        {
+            values?.Dispose();
+            trace?.Dispose();
+        }
+    }
+
+    /// <summary>Steps per block for <paramref name="input"/>, or 0 for the whole sequence at once.</summary>
+    private long StepsPerBlock(Signal input)
+    {
+        if (Recording.Count > 0 || Layers.Any(l => l.Recording.Count > 0) || _timeBlock == 0) return 0;
+        if (_timeBlock is { } fixedBlock) return fixedBlock;
+        var widest = Layers.Max(l => Tensor.ElementCountOf(l.OutputShape));
+        var perStep = Math.Max(1, input.BatchSize * widest * sizeof(float));
+        return Math.Max(1, BlockBytes / perStep);
+    }
+
+    private Signal RunChain(Signal input)
     {
         var current = input;
         try
