@@ -134,3 +134,20 @@ def test_errors_say_what_is_wrong(tmp_path):
     bad.write_bytes(b"definitely not a network")
     with pytest.raises(NetworkFileException, match="not a saved snn network"):
         Layer.load(str(bad))
+
+
+def test_dropout_is_a_pass_through_at_inference(tmp_path):
+    from snn.connections import Dropout
+    x = dyadic_input(5)
+    trace = dyadic_input(6)
+    with Sequential(Dropout([N], p=0.3), lif("a")) as net:
+        net.record("Dropout.output")
+        out = net.forward(x, trace)
+        np.testing.assert_array_equal(np.asarray(net.recorded["Dropout.output"]), x)
+        np.testing.assert_array_equal(np.asarray(out.values), lif_reference(x)[0])
+        path = str(tmp_path / "dropout.snn")
+        net.save(path)
+    with Layer.load(path) as loaded:
+        assert loaded[0].p == pytest.approx(0.3)
+    with pytest.raises(ValueError, match=r"\[0, 1\)"):
+        Dropout([N], p=1.0)
