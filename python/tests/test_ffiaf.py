@@ -258,7 +258,7 @@ def test_layer_contract():
     with FFIAF(w, np.array([1e-3, 2e-3, 3e-3, 4e-3], dtype=f32), refractory=1e-3, name="ff") as layer:
         assert layer.name == "ff" and layer.type_name == "FFIAF"
         assert list(layer.input_shape) == [3] and list(layer.output_shape) == [4]
-        assert sorted(layer.parameters.keys) == ["bias", "weights"]
+        assert sorted(layer.parameters.keys()) == ["bias", "weights"]
         assert np.array_equal(np.asarray(layer.parameters["weights"]), w)
         assert list(layer.recordable) == ["spikes", "v"]
         assert layer.refractory_steps == 9  # Brian2: round(1 ms / 0.1 ms) - 1

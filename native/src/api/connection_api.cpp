@@ -86,6 +86,19 @@ void require_pool_padding(Pair k, Pair p) {
   }
 }
 
+// The window of a convolution or pooling: kernel, stride, padding and dilation (height, width).
+template <class Args>
+void set_window(Args& a, const Pair& k, const Pair& s, const Pair& p, const Pair& d) {
+  a.kernel_h = k.h;
+  a.kernel_w = k.w;
+  a.stride_h = s.h;
+  a.stride_w = s.w;
+  a.pad_h = p.h;
+  a.pad_w = p.w;
+  a.dilation_h = d.h;
+  a.dilation_w = d.w;
+}
+
 void require_trace_pair(const snn_tensor* trace, const snn_tensor* trace_out) {
   if ((trace == nullptr) != (trace_out == nullptr)) {
     fail(SNN_ERROR_INVALID_ARGUMENT, "trace and trace_out must both be given or both be NULL");
@@ -153,14 +166,7 @@ SNN_API snn_status snn_conv2d_forward(const snn_tensor* input, const snn_tensor*
     a.out_channels = c_out;
     a.out_h = ho;
     a.out_w = wo;
-    a.kernel_h = k.h;
-    a.kernel_w = k.w;
-    a.stride_h = s.h;
-    a.stride_w = s.w;
-    a.pad_h = p.h;
-    a.pad_w = p.w;
-    a.dilation_h = d.h;
-    a.dilation_w = d.w;
+    set_window(a, k, s, p, d);
     a.groups = groups;
     std::lock_guard<std::mutex> lock(y.backend().mutex());
     y.backend().conv2d(a);
@@ -198,18 +204,6 @@ void run_pool(Pool2dArgs& a, const snn_tensor& x, const snn_tensor* trace, snn_t
   a.out_w = y.shape[y.rank - 1];
   std::lock_guard<std::mutex> lock(y.backend().mutex());
   y.backend().pool2d(a);
-}
-
-// The pooling window of `a`: kernel, stride, padding and dilation (height, width).
-void set_window(Pool2dArgs& a, const Pair& k, const Pair& s, const Pair& p, const Pair& d) {
-  a.kernel_h = k.h;
-  a.kernel_w = k.w;
-  a.stride_h = s.h;
-  a.stride_w = s.w;
-  a.pad_h = p.h;
-  a.pad_w = p.w;
-  a.dilation_h = d.h;
-  a.dilation_w = d.w;
 }
 
 }  // namespace
