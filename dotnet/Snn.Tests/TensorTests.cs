@@ -169,4 +169,14 @@ public class TensorTests
         using var c = Tensor.Zeros([2]);
         Assert.Throws<SnnArgumentException>(() => a.Add(c));
     }
+
+    [Fact]
+    public void EmptyTensorsHaveTheirShapeAndTakeWrites()
+    {
+        using var t = Tensor.Empty([3, 4]);
+        Assert.Equal(new long[] { 3, 4 }, t.Shape);
+        t.Fill(1.5);
+        Assert.All(t.ToArray().Cast<float>(), x => Assert.Equal(1.5f, x));
+        Assert.Throws<SnnArgumentException>(() => Tensor.Empty([-1]));
+    }
 }

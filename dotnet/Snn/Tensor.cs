@@ -70,6 +70,19 @@ public sealed unsafe class Tensor : IDisposable
         return new Tensor(new TensorHandle(tensor), device, dtype, (long[])shape.Clone(), isView: false);
     }
 
+    /// <summary>A new tensor whose elements are unspecified until written (no zero fill, like torch.empty): for
+    /// outputs that are overwritten entirely, where zero-filling a large fresh tensor costs a pass over memory.</summary>
+    public static Tensor Empty(long[] shape, DType dtype = DType.Float32, Device? device = null)
+    {
+        ArgumentNullException.ThrowIfNull(shape);
+        device ??= Device.Default;
+        snn_tensor* tensor;
+        fixed (long* extents = shape)
+            NativeCall.Check(Methods.snn_tensor_create_uninitialized(device.Pointer, (snn_dtype)dtype, shape.Length, extents, &tensor));
+        GC.KeepAlive(device);
+        return new Tensor(new TensorHandle(tensor), device, dtype, (long[])shape.Clone(), isView: false);
+    }
+
     /// <summary>A new tensor with every element set to <paramref name="value"/>.</summary>
     public static Tensor Full(long[] shape, double value, DType dtype = DType.Float32, Device? device = null) =>
         Zeros(shape, dtype, device).Initialised(t => t.Fill(value));

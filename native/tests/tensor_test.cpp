@@ -249,6 +249,21 @@ TEST_P(Tensors, TensorsKeepTheirDeviceAlive) {
   snn_tensor_release(nullptr);
 }
 
+TEST_P(Tensors, UninitializedTensorsHaveTheirShapeAndTakeWrites) {
+  snn_tensor* t = nullptr;
+  const int64_t shape[2] = {1000, 1000};
+  ASSERT_EQ(snn_tensor_create_uninitialized(device(), SNN_DTYPE_FLOAT32, 2, shape, &t), SNN_OK) << last_error();
+  EXPECT_EQ(numel(t), 1000000);
+  ASSERT_EQ(snn_tensor_fill(t, 2.5), SNN_OK);
+  for (float x : read(t)) ASSERT_EQ(x, 2.5f);
+  snn_tensor_release(t);
+  const int64_t bad[1] = {-1};
+  snn_tensor* out = kUntouchedTensor;
+  EXPECT_EQ(snn_tensor_create_uninitialized(device(), SNN_DTYPE_FLOAT32, 1, bad, &out), SNN_ERROR_INVALID_ARGUMENT);
+  EXPECT_EQ(snn_tensor_create_uninitialized(nullptr, SNN_DTYPE_FLOAT32, 1, shape, &out), SNN_ERROR_INVALID_ARGUMENT);
+  EXPECT_EQ(out, kUntouchedTensor);
+}
+
 TEST_P(Tensors, SubviewsShareMemoryAndOutliveTheirBase) {
   snn_tensor* base = tensor({3, 2}, {0, 1, 2, 3, 4, 5}).release();
   const int64_t rows[2] = {2, 2}, flat[1] = {6};

@@ -100,6 +100,13 @@ public static unsafe partial class Methods
     public static extern snn_status snn_tensor_create(snn_device* device, snn_dtype dtype, [NativeTypeName("int32_t")] int rank, [NativeTypeName("const int64_t *")] long* shape, snn_tensor** out_tensor);
 
     /// <summary>
+    /// New tensor whose elements are unspecified until written (no zero fill): for outputs an operation
+    /// overwrites entirely, where filling a large fresh tensor with zeros would cost a pass over memory.
+    /// </summary>
+    [DllImport("snn", CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+    public static extern snn_status snn_tensor_create_uninitialized(snn_device* device, snn_dtype dtype, [NativeTypeName("int32_t")] int rank, [NativeTypeName("const int64_t *")] long* shape, snn_tensor** out_tensor);
+
+    /// <summary>
     /// Tensor over caller-owned host memory (CPU devices only): no copy is made. <c>data</c> must
     /// hold <c>capacity_bytes</c> &gt;= the tensor's bytes and be aligned to the element size.
     /// </summary>

@@ -243,11 +243,11 @@ public sealed unsafe class FFIAF : Layer
         EnsureState(batch);
         long[] outShape = [steps, batch, Size];
         var weightsT = TransposedWeights();
-        var spikes = x.NewLike(outShape);
+        var spikes = Tensor.Empty(outShape, DType.Float32, x.Device); // the kernel writes every element
         Tensor? membrane = null;
         try
         {
-            membrane = IsRecording("v") ? x.NewLike(outShape) : null;
+            membrane = IsRecording("v") ? Tensor.Empty(outShape, DType.Float32, x.Device) : null;
             var p = new snn_iaf_params
             {
                 integrator = (int)Integrator,

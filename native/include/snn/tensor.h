@@ -38,6 +38,11 @@ SNN_API size_t snn_dtype_size(snn_dtype dtype);
 SNN_API snn_status snn_tensor_create(snn_device* device, snn_dtype dtype, int32_t rank,
                                      const int64_t* shape, snn_tensor** out_tensor);
 
+/* New tensor whose elements are unspecified until written (no zero fill): for outputs an operation
+ * overwrites entirely, where filling a large fresh tensor with zeros would cost a pass over memory. */
+SNN_API snn_status snn_tensor_create_uninitialized(snn_device* device, snn_dtype dtype, int32_t rank,
+                                                   const int64_t* shape, snn_tensor** out_tensor);
+
 /* Tensor over caller-owned host memory (CPU devices only): no copy is made. `data` must
  * hold `capacity_bytes` >= the tensor's bytes and be aligned to the element size. */
 SNN_API snn_status snn_tensor_create_view(snn_device* device, snn_dtype dtype, int32_t rank,

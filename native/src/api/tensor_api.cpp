@@ -60,6 +60,16 @@ SNN_API snn_status snn_tensor_create(snn_device* device, snn_dtype dtype, int32_
   });
 }
 
+SNN_API snn_status snn_tensor_create_uninitialized(snn_device* device, snn_dtype dtype, int32_t rank,
+                                                   const int64_t* shape, snn_tensor** out_tensor) {
+  return guard("snn_tensor_create_uninitialized", [&] {
+    snn_device& d = api::require_device(device, "device");
+    api::require_ptr(out_tensor, "out_tensor");
+    Ref<snn_tensor> t = make_tensor(d, api::enum_arg(dtype), rank, shape, /*zero_fill=*/false);
+    *out_tensor = t.detach();
+  });
+}
+
 SNN_API snn_status snn_tensor_create_view(snn_device* device, snn_dtype dtype, int32_t rank, const int64_t* shape,
                                           void* data, size_t capacity_bytes, snn_tensor** out_tensor) {
   return guard("snn_tensor_create_view", [&] {

@@ -35,6 +35,8 @@ class Backend {
   // Memory. allocate() returns zero-filled memory (nullptr for 0 bytes) or throws
   // SNN_ERROR_OUT_OF_MEMORY; deallocate() accepts nullptr and never fails.
   virtual void* allocate(size_t bytes) = 0;
+  // The same without the zero fill, for outputs an operation overwrites entirely.
+  virtual void* allocate_uninitialized(size_t bytes) = 0;
   virtual void deallocate(void* p) noexcept = 0;
   virtual void copy_from_host(void* dst, const void* host_src, size_t bytes) = 0;  // synchronous
   virtual void copy_to_host(void* host_dst, const void* src, size_t bytes) = 0;    // synchronous

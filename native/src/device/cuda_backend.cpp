@@ -136,6 +136,18 @@ class CudaBackend final : public Backend {
   void set_num_threads(int32_t) override {}  // accepted and ignored (snn/device.h)
 
   void* allocate(size_t bytes) override {
+    void* p = allocate_uninitialized(bytes);
+    if (p == nullptr) return p;
+    DeviceScope scope(ctx_->ordinal);
+    const cudaError_t z = cudaMemsetAsync(p, 0, bytes, ctx_->stream);
+    if (z != cudaSuccess) {
+      (void)cudaFree(p);
+      throw_cuda(z, "cudaMemsetAsync");
+    }
+    return p;
+  }
+
+  void* allocate_uninitialized(size_t bytes) override {
     if (bytes == 0) return nullptr;
     DeviceScope scope(ctx_->ordinal);
     void* p = nullptr;
@@ -147,11 +159,6 @@ class CudaBackend final : public Backend {
                                           "; release unused tensors or use smaller shapes"));
       }
       throw_cuda(e, "cudaMalloc");
-    }
-    const cudaError_t z = cudaMemsetAsync(p, 0, bytes, ctx_->stream);
-    if (z != cudaSuccess) {
-      (void)cudaFree(p);
-      throw_cuda(z, "cudaMemsetAsync");
     }
     return p;
   }

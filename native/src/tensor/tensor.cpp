@@ -84,11 +84,11 @@ Ref<snn_tensor> new_tensor(snn_device& device, int32_t dtype, int32_t rank, cons
 }
 }  // namespace
 
-Ref<snn_tensor> make_tensor(snn_device& device, int32_t dtype, int32_t rank, const int64_t* shape) {
+Ref<snn_tensor> make_tensor(snn_device& device, int32_t dtype, int32_t rank, const int64_t* shape, bool zero_fill) {
   const Extent extent = check_shape(dtype, rank, shape);
   Ref<snn_tensor> t = new_tensor(device, dtype, rank, shape, extent);
   std::lock_guard<std::mutex> lock(device.backend->mutex());
-  t->data = device.backend->allocate(extent.nbytes);
+  t->data = zero_fill ? device.backend->allocate(extent.nbytes) : device.backend->allocate_uninitialized(extent.nbytes);
   t->owns_data = true;
   return t;
 }

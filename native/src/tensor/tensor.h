@@ -49,8 +49,8 @@ struct Extent {
 };
 Extent check_shape(int32_t dtype, int32_t rank, const int64_t* shape);
 
-// New zero-filled tensor.
-Ref<snn_tensor> make_tensor(snn_device& device, int32_t dtype, int32_t rank, const int64_t* shape);
+// New tensor, zero-filled unless zero_fill is false (then its elements are unspecified).
+Ref<snn_tensor> make_tensor(snn_device& device, int32_t dtype, int32_t rank, const int64_t* shape, bool zero_fill = true);
 // View over caller memory (CPU devices only).
 Ref<snn_tensor> make_view(snn_device& device, int32_t dtype, int32_t rank, const int64_t* shape,
                           void* data, size_t capacity_bytes);
