@@ -4,12 +4,12 @@ constant bias, step currents and spike input through weights, with and without r
 firing period; exact vs rk4; noise statistics against the formula and against Brian2; seeds and streaming;
 C#/Python parity (with dotnet/Snn.Tests/Neurons/FfiafTests.cs); bad arguments."""
 import math
-import os
 import warnings
 
 import numpy as np
 import pytest
 
+from parity import float32_arrays, write_and_compare
 import snn
 from snn.neurons import FFIAF
 
@@ -21,8 +21,6 @@ b2.BrianLogger.log_level_error()
 
 f32 = np.float32
 DT, TAU, V_THRESH, V_RESET, V_REST = 1e-4, 20e-3, -55e-3, -65e-3, -65e-3
-ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-OUT = os.environ.get("SNN_SCENARIO_OUT") or os.path.join(ROOT, "tests", "out")
 
 # Rockpool's equation set for FFIAFBrian (eqNeuronIAFFF), in Brian2's syntax.
 EQUATIONS = """
@@ -330,18 +328,6 @@ def parity_run(name):
 
 @pytest.mark.parametrize("name", PARITY_CASES)
 def test_python_matches_csharp_bit_for_bit(name):
-    arrays = {k: np.ascontiguousarray(v, dtype=f32) for k, v in parity_run(name).items()}
-    folder = os.path.join(OUT, "python", "ffiaf", name)
-    os.makedirs(folder, exist_ok=True)
-    for stale in os.listdir(folder):
-        os.remove(os.path.join(folder, stale))
-    for key, array in arrays.items():
-        array.tofile(os.path.join(folder, key + ".bin"))
+    arrays = float32_arrays(parity_run(name))
     assert arrays["out1"].sum() + arrays["out2"].sum() > 0, "the case should make the neurons spike"
-    csharp = os.path.join(OUT, "csharp", "ffiaf", name)
-    assert os.path.isdir(csharp), (f"{csharp} is missing: run the C# tests first (dotnet test Bindings.sln) "
-                                   "with the same SNN_SCENARIO_OUT")
-    assert sorted(f[:-4] for f in os.listdir(csharp)) == sorted(arrays), f"{name}: C# and Python wrote other arrays"
-    for key, array in arrays.items():
-        with open(os.path.join(csharp, key + ".bin"), "rb") as f:
-            assert f.read() == array.tobytes(), f"{name}/{key}: C# and Python differ"
+    write_and_compare("ffiaf", name, arrays)

@@ -13,8 +13,8 @@ import snn
 from snn.networks import Graph, GraphBuilder, Layer, NetworkFileException, NeuronLayer, Sequential
 from snn.neurons import NeuronKind, NeuronModel, ResetMode, SpikeTiming
 
-ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-OUT = os.environ.get("SNN_SCENARIO_OUT") or os.path.join(ROOT, "tests", "out")
+from parity import OUT
+
 T, B, N = 40, 3, 8
 
 

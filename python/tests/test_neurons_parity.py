@@ -7,11 +7,11 @@ import os
 import numpy as np
 import pytest
 
+from parity import float32_arrays, write_and_compare
 import snn
 from snn.neurons import ALIF, IF, LI, LIF, RCuBaLIF, RIF, RLIF, CuBaLIF, Lif, NeuronKind, NeuronModel, ResetMode, SpikeTiming
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-OUT = os.environ.get("SNN_SCENARIO_OUT") or os.path.join(ROOT, "tests", "out")
 STEPS, BATCH, N = 16, 2, 13
 CASES = ["if", "lif", "li", "alif", "cubalif", "rif", "rlif", "rcubalif", "options", "lif_snntorch"]
 
@@ -62,23 +62,10 @@ def run(name):
 
 @pytest.mark.parametrize("name", CASES)
 def test_python_matches_csharp_bit_for_bit(name):
-    arrays = {k: np.ascontiguousarray(v, dtype=np.float32) for k, v in run(name).items()}
-    folder = os.path.join(OUT, "python", "neurons", name)
-    os.makedirs(folder, exist_ok=True)
-    for stale in os.listdir(folder):
-        os.remove(os.path.join(folder, stale))
-    for key, array in arrays.items():
-        array.tofile(os.path.join(folder, key + ".bin"))
+    arrays = float32_arrays(run(name))
     if name != "li":
         assert arrays["out1"].sum() > 0, "a case should make the neurons spike"
-
-    csharp = os.path.join(OUT, "csharp", "neurons", name)
-    assert os.path.isdir(csharp), (f"{csharp} is missing: run the C# tests first (dotnet test Bindings.sln) "
-                                   "with the same SNN_SCENARIO_OUT")
-    assert sorted(f[:-4] for f in os.listdir(csharp)) == sorted(arrays), f"{name}: C# and Python wrote other arrays"
-    for key, array in arrays.items():
-        with open(os.path.join(csharp, key + ".bin"), "rb") as f:
-            assert f.read() == array.tobytes(), f"{name}/{key}: C# and Python differ"
+    write_and_compare("neurons", name, arrays)
 
 
 def test_both_sides_run_the_same_cases():

@@ -7,12 +7,12 @@ import os
 import numpy as np
 import pytest
 
+from parity import float32_arrays, write_and_compare
 import snn
 from snn.neurons import AdaptiveLIFNeuron, IFNeuron, InputNeuron, LIFNeuron
 
 f32 = np.float32
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-OUT = os.environ.get("SNN_SCENARIO_OUT") or os.path.join(ROOT, "tests", "out")
 
 
 class Reference:
@@ -243,20 +243,9 @@ def test_python_matches_csharp_bit_for_bit(name):
                 arrays[f"record{tag}_{variable}"] = np.asarray(layer.recorded[variable])
         for key in sorted(layer.state.keys()):
             arrays["state_" + key] = np.asarray(layer.state[key])
-    folder = os.path.join(OUT, "python", "pysnn_neurons", name)
-    os.makedirs(folder, exist_ok=True)
-    for stale in os.listdir(folder):
-        os.remove(os.path.join(folder, stale))
-    for key, array in arrays.items():
-        np.ascontiguousarray(array, dtype=f32).tofile(os.path.join(folder, key + ".bin"))
+    arrays = float32_arrays(arrays)
     assert arrays["spikes1"].sum() > 0
-    csharp = os.path.join(OUT, "csharp", "pysnn_neurons", name)
-    assert os.path.isdir(csharp), (f"{csharp} is missing: run the C# tests first (dotnet test Bindings.sln) "
-                                   "with the same SNN_SCENARIO_OUT")
-    assert sorted(f[:-4] for f in os.listdir(csharp)) == sorted(arrays), f"{name}: C# and Python wrote other arrays"
-    for key, array in arrays.items():
-        with open(os.path.join(csharp, key + ".bin"), "rb") as f:
-            assert f.read() == np.ascontiguousarray(array, dtype=f32).tobytes(), f"{name}/{key}: C# and Python differ"
+    write_and_compare("pysnn_neurons", name, arrays)
 
 
 def test_both_sides_run_the_same_parity_cases():
