@@ -49,6 +49,25 @@ public class DeviceTests
     }
 
     [Fact]
+    public void LargeFreedBlocksAreReusedZeroedAndCanBeReleased()
+    {
+        var cpu = Device.Cpu();
+        cpu.ReleaseCachedMemory();
+        const long n = 3 << 20; // 12 MiB of float32
+        using (Tensor.Full([n], 7.0, device: cpu)) { }
+        using (var again = Tensor.Zeros([n], device: cpu)) // the cached block, zero-filled again
+        {
+            var values = new float[n];
+            again.CopyTo<float>(values);
+            Assert.True(Array.TrueForAll(values, v => v == 0f));
+        }
+        Assert.True(cpu.ReleaseCachedMemory() >= 4 * n);
+        Assert.Equal(0, cpu.ReleaseCachedMemory());
+        cpu.Dispose();
+        Assert.Throws<ObjectDisposedException>(() => cpu.ReleaseCachedMemory());
+    }
+
+    [Fact]
     public void DefaultDeviceSurvivesDispose()
     {
         Device.Default.Dispose();

@@ -116,3 +116,38 @@ TEST(Device, AHandleOfTheWrongTypeIsRejected) {
   EXPECT_FAILS(SNN_ERROR_INVALID_ARGUMENT, snn_tensor_get_info(reinterpret_cast<snn_tensor*>(d.get()), &info),
                "not a live snn_tensor handle");
 }
+
+// Large freed blocks are kept and reused (no fresh page faults); reused memory is still zeroed by
+// snn_tensor_create; releasing the cache gives the bytes back once.
+TEST(Device, LargeBlocksAreReusedAndCanBeReleased) {
+  Device d = open_device(SNN_DEVICE_CPU);
+  ASSERT_EQ(snn_device_release_cached_memory(d.get(), nullptr), SNN_OK) << last_error();
+  const int64_t n = int64_t{3} << 20;  // 12 MiB of float32
+  void* first = nullptr;
+  {
+    Tensor t = make_tensor(d.get(), {n});
+    ASSERT_EQ(snn_tensor_host_data(t.get(), &first), SNN_OK) << last_error();
+    ASSERT_EQ(snn_tensor_fill(t.get(), 7.0), SNN_OK) << last_error();
+  }
+  {
+    Tensor t = make_tensor(d.get(), {n - 1000});  // within a quarter of the cached size: same block
+    void* again = nullptr;
+    ASSERT_EQ(snn_tensor_host_data(t.get(), &again), SNN_OK) << last_error();
+    EXPECT_EQ(again, first);
+    std::vector<float> values(static_cast<size_t>(n - 1000), -1.0f);
+    ASSERT_EQ(snn_tensor_download(t.get(), values.data(), values.size() * sizeof(float)), SNN_OK) << last_error();
+    for (size_t i = 0; i < values.size(); ++i) ASSERT_EQ(values[i], 0.0f) << "element " << i;
+  }
+  {
+    Tensor t = make_tensor(d.get(), {n / 2});  // half the size: too small to take the cached block
+    void* other = nullptr;
+    ASSERT_EQ(snn_tensor_host_data(t.get(), &other), SNN_OK) << last_error();
+    EXPECT_NE(other, first);
+  }
+  int64_t released = -1;
+  ASSERT_EQ(snn_device_release_cached_memory(d.get(), &released), SNN_OK) << last_error();
+  EXPECT_GE(released, n * 4 + n * 2);  // both blocks, each rounded up to whole 2 MiB pages
+  ASSERT_EQ(snn_device_release_cached_memory(d.get(), &released), SNN_OK) << last_error();
+  EXPECT_EQ(released, 0);
+  EXPECT_FAILS(SNN_ERROR_INVALID_ARGUMENT, snn_device_release_cached_memory(nullptr, &released), "device is NULL");
+}

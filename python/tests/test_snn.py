@@ -159,6 +159,20 @@ def test_devices():
             assert gpu.kind is snn.DeviceKind.CUDA
 
 
+def test_large_freed_blocks_are_reused_zeroed_and_can_be_released():
+    with snn.Device.cpu() as cpu:
+        cpu.release_cached_memory()
+        n = 3 << 20  # 12 MiB of float32
+        with snn.Tensor.full([n], 7.0, device=cpu):
+            pass
+        with snn.Tensor.zeros([n], device=cpu) as again:  # the cached block, zero-filled again
+            assert not np.asarray(again).any()
+        assert cpu.release_cached_memory() >= 4 * n
+        assert cpu.release_cached_memory() == 0
+    with pytest.raises(snn.clr.ObjectDisposedException):
+        cpu.release_cached_memory()
+
+
 def test_disposed_objects_raise_object_disposed():
     t = snn.Tensor.zeros([3])
     with t:

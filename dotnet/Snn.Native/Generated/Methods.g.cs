@@ -86,6 +86,15 @@ public static unsafe partial class Methods
     [DllImport("snn", CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
     public static extern snn_status snn_device_synchronize(snn_device* device);
 
+    /// <summary>
+    /// Large blocks (2 MiB and more) freed by released tensors are kept for reuse by later tensors of
+    /// a similar size, so repeated calls do not fault fresh pages in (CPU: up to 1/16 of physical memory,
+    /// at most 1 GiB). This gives them back to the system. *out_bytes (optional) receives the bytes
+    /// given back. Tensors in use are not affected.
+    /// </summary>
+    [DllImport("snn", CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+    public static extern snn_status snn_device_release_cached_memory(snn_device* device, [NativeTypeName("int64_t *")] long* out_bytes);
+
     /// <summary>C macro <c>SNN_MAX_RANK</c>.</summary>
     [NativeTypeName("#define SNN_MAX_RANK 8")]
     public const int SNN_MAX_RANK = 8;

@@ -48,4 +48,10 @@ SNN_API snn_status snn_device_set_num_threads(snn_device* device, int32_t num_th
 /* Waits until all work submitted to the device has finished. */
 SNN_API snn_status snn_device_synchronize(snn_device* device);
 
+/* Large blocks (2 MiB and more) freed by released tensors are kept for reuse by later tensors of
+ * a similar size, so repeated calls do not fault fresh pages in (CPU: up to 1/16 of physical memory,
+ * at most 1 GiB). This gives them back to the system. *out_bytes (optional) receives the bytes
+ * given back. Tensors in use are not affected. */
+SNN_API snn_status snn_device_release_cached_memory(snn_device* device, int64_t* out_bytes);
+
 #endif /* SNN_DEVICE_H */

@@ -73,3 +73,11 @@ SNN_API snn_status snn_device_synchronize(snn_device* device) {
     d.backend->synchronize();
   });
 }
+
+SNN_API snn_status snn_device_release_cached_memory(snn_device* device, int64_t* out_bytes) {
+  return guard("snn_device_release_cached_memory", [&] {
+    snn_device& d = api::require_device(device, "device");
+    const size_t freed = d.backend->release_cached_memory();
+    if (out_bytes != nullptr) *out_bytes = static_cast<int64_t>(freed);
+  });
+}

@@ -38,6 +38,8 @@ class Backend {
   // The same without the zero fill, for outputs an operation overwrites entirely.
   virtual void* allocate_uninitialized(size_t bytes) = 0;
   virtual void deallocate(void* p) noexcept = 0;
+  // Gives freed blocks the backend kept for reuse back to the system; returns their bytes.
+  virtual size_t release_cached_memory() noexcept { return 0; }
   virtual void copy_from_host(void* dst, const void* host_src, size_t bytes) = 0;  // synchronous
   virtual void copy_to_host(void* host_dst, const void* src, size_t bytes) = 0;    // synchronous
   virtual void copy_within(void* dst, const void* src, size_t bytes) = 0;  // may overlap

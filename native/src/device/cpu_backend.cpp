@@ -13,6 +13,7 @@
 #include "connections/connection_kernels.h"
 #include "core/error.h"
 #include "core/format.h"
+#include "device/block_cache.h"
 #include "device/backend.h"
 #include "kernels/cpu_kernels.h"
 #include "neurons/neuron_cpu.h"
@@ -35,6 +36,12 @@ std::string cpu_model_name() {
     }
   }
   return "CPU";
+}
+
+size_t cache_limit() {
+  const long pages = sysconf(_SC_PHYS_PAGES), page_size = sysconf(_SC_PAGE_SIZE);
+  const size_t total = pages > 0 && page_size > 0 ? static_cast<size_t>(pages) * static_cast<size_t>(page_size) : 0;
+  return std::min(total / 16, size_t{1} << 30);
 }
 
 class CpuBackend final : public Backend {
@@ -66,23 +73,24 @@ class CpuBackend final : public Backend {
 
   void* allocate_uninitialized(size_t bytes) override {
     if (bytes == 0) return nullptr;
-    // Large blocks are 2 MiB-aligned and marked for transparent huge pages: a 4 KiB page fault
-    // costs ~10 us in our VMs, which made zero-filling a fresh 100 MB tensor take ~280 ms
-    // instead of ~15 ms. madvise is only a hint; without THP the block works the same.
-    const bool huge = bytes >= kHugePage;
-    const size_t alignment = huge ? kHugePage : kAlignment;
-    void* p = nullptr;
-    const size_t rounded = (bytes + alignment - 1) / alignment * alignment;
-    if (rounded < bytes || posix_memalign(&p, alignment, rounded) != 0 || p == nullptr) {
-      fail(SNN_ERROR_OUT_OF_MEMORY,
-           str("could not allocate ", bytes, " bytes of host memory; release unused tensors or use smaller shapes"));
+    const size_t rounded_huge = (bytes + kHugePage - 1) / kHugePage * kHugePage;
+    if (cache_.caches(bytes) && rounded_huge >= bytes) {
+      if (void* p = cache_.take(rounded_huge)) return p;
+      void* p = allocate_fresh(bytes);
+      try {
+        cache_.adopt(p, rounded_huge);
+      } catch (...) {
+        std::free(p);
+        throw;
+      }
+      return p;
     }
-#ifdef MADV_HUGEPAGE
-    if (huge) (void)madvise(p, rounded, MADV_HUGEPAGE);
-#endif
-    return p;
+    return allocate_fresh(bytes);
   }
-  void deallocate(void* p) noexcept override { std::free(p); }
+  void deallocate(void* p) noexcept override {
+    if (!cache_.give(p)) std::free(p);
+  }
+  size_t release_cached_memory() noexcept override { return cache_.release(); }
 
   void copy_from_host(void* dst, const void* src, size_t bytes) override { std::memmove(dst, src, bytes); }
   void copy_to_host(void* dst, const void* src, size_t bytes) override { std::memmove(dst, src, bytes); }
@@ -114,6 +122,26 @@ class CpuBackend final : public Backend {
   }
 
  private:
+  // From the system; on failure, gives the cached blocks back and tries once more.
+  void* allocate_fresh(size_t bytes) {
+    // Large blocks are 2 MiB-aligned and marked for transparent huge pages: a 4 KiB page fault
+    // costs ~10 us in our VMs, which made zero-filling a fresh 100 MB tensor take ~280 ms
+    // instead of ~15 ms. madvise is only a hint; without THP the block works the same.
+    const bool huge = bytes >= kHugePage;
+    const size_t alignment = huge ? kHugePage : kAlignment;
+    void* p = nullptr;
+    const size_t rounded = (bytes + alignment - 1) / alignment * alignment;
+    const auto try_allocate = [&] { return rounded >= bytes && posix_memalign(&p, alignment, rounded) == 0 && p != nullptr; };
+    if (!try_allocate() && (cache_.release() == 0 || !try_allocate())) {
+      fail(SNN_ERROR_OUT_OF_MEMORY,
+           str("could not allocate ", bytes, " bytes of host memory; release unused tensors or use smaller shapes"));
+    }
+#ifdef MADV_HUGEPAGE
+    if (huge) (void)madvise(p, rounded, MADV_HUGEPAGE);
+#endif
+    return p;
+  }
+
   // 0 = one worker per available core (omp_get_num_procs honours the affinity mask).
   int threads() const noexcept {
     const int n = requested_threads_.load(std::memory_order_relaxed);
@@ -122,6 +150,8 @@ class CpuBackend final : public Backend {
 
   std::mutex mutex_;
   std::atomic<int32_t> requested_threads_{0};
+  // Blocks of 2 MiB and more; up to 1/16 of the machine's memory (at most 1 GiB) kept while unused.
+  BlockCache cache_{kHugePage, cache_limit(), [](void* p) { std::free(p); }};
 };
 
 }  // namespace
