@@ -7,8 +7,9 @@ uniform in [0, 1), weights uniform in [0, 2e-4] A, bias 8 mA: about 30 Hz per ne
 go to both sides. What is timed is what Rockpool's evolve() does: the projection input @ weights, then the
 membrane integration over all steps, with the spikes as output.
 
-Rows, each the median of --repeats runs after a warm-up (spread = min..max):
-  snn exact / snn rk4        FFIAF.forward from Python (one call: GEMM in time blocks + native integration)
+Rows, each the median of --repeats runs after a warm-up (--warmup runs for snn; spread = min..max):
+  snn exact / snn rk4        FFIAF.forward from Python (one call: each task projects 256 steps of its neurons'
+                             currents with a small GEMM and integrates them while they are in cache)
   snn neurons only           the same with N_in = 1 and zero weights (integration and the [T, 1, N] output)
   brian2 <target>            numpy projection (float64, as Rockpool) + TimedArray + Network.run, codegen target
                              numpy (Brian2's fallback; one run), cython (Brian2's default when it compiles; the first run
@@ -39,6 +40,7 @@ ARGS.add_argument("--inputs", type=int, default=100)
 ARGS.add_argument("--steps", type=int, default=10000)
 ARGS.add_argument("--threads", type=int, default=1)
 ARGS.add_argument("--repeats", type=int, default=5)
+ARGS.add_argument("--warmup", type=int, default=3, help="snn runs before the timed ones (thread pools, cached blocks)")
 ARGS.add_argument("--brian-repeats", type=int, default=3, help="repeats of the cython row (numpy runs once)")
 ARGS.add_argument("--targets", default="numpy,cython,cpp_standalone")
 ARGS.add_argument("--standalone-child", default=None, help=argparse.SUPPRESS)
@@ -149,12 +151,12 @@ def ours(x, w, integrator, repeats, bias=BIAS):
     times, spikes = [], None
     with FFIAF(w, bias, dt=DT, tau_mem=TAU, v_thresh=V_THRESH, v_reset=V_RESET, v_rest=V_REST,
                integrator=integrator) as layer:
-        for r in range(repeats + 1):
+        for r in range(args.warmup + repeats):
             layer.reset_state()
             start = time.perf_counter()
             with layer.forward(x) as out:
                 elapsed = (time.perf_counter() - start) * 1e3
-                if r > 0:
+                if r >= args.warmup:
                     times.append(elapsed)
                     spikes = int(np.asarray(out.values).sum())
     return times, spikes

@@ -218,7 +218,7 @@ TEST_P(Iaf, ProjectionThroughWeightsInBlocks) {
   p.refractory_steps = 4;
   p.noise_std = 5e-4;
   p.seed = 3;
-  const int64_t T = 5000, B = 2, n_in = 7, N = 300;  // CPU blocks of 2^20 / 600 = 1747 steps: 3 blocks
+  const int64_t T = 5000, B = 2, n_in = 7, N = 300;  // CPU: 20 GEMMs of 256 steps per task; CUDA: one block
   const std::vector<float> x = pseudo_random(T * B * n_in, 0.0f, 1.0f, 21);
   const std::vector<float> w = pseudo_random(N * n_in, 0.0f, 0.006f, 22);
   const std::vector<float> bias = pseudo_random(N, -2e-3f, 4e-3f, 23);
@@ -314,20 +314,28 @@ TEST_P(Iaf, InvalidArgumentsAreRejectedAndOutputsUntouched) {
 SNN_INSTANTIATE_BACKENDS(Iaf);
 
 // Any thread count gives the same bits (each neuron's arithmetic is independent of the split).
+// With and without the projection (the CPU kernel then runs one small GEMM per task and block of
+// steps; inputs > 256 also split the dot products into several of OpenBLAS's K blocks).
 TEST(IafThreads, ResultDoesNotDependOnTheThreadCount) {
-  std::vector<std::vector<float>> results;
-  for (int32_t threads : {1, 2, 3}) {
-    Device d = open_device(SNN_DEVICE_CPU);
-    ASSERT_EQ(snn_device_set_num_threads(d.get(), threads), SNN_OK) << last_error();
-    const int64_t T = 200, B = 3, N = 700;
-    Tensor x = make_tensor(d.get(), {T, B, N}, pseudo_random(T * B * N, 0.0f, 0.03f, 11));
-    Tensor s = make_tensor(d.get(), {T, B, N});
-    snn_iaf_params p = defaults();
-    p.noise_std = 1e-3;
-    p.refractory_steps = 3;
-    ASSERT_EQ(snn_iaf_forward(x.get(), nullptr, nullptr, &p, nullptr, s.get(), nullptr), SNN_OK) << last_error();
-    results.push_back(read(s.get()));
+  for (int64_t n_in : {int64_t{0}, int64_t{37}, int64_t{300}}) {
+    std::vector<std::vector<float>> results;
+    for (int32_t threads : {1, 2, 3}) {
+      Device d = open_device(SNN_DEVICE_CPU);
+      ASSERT_EQ(snn_device_set_num_threads(d.get(), threads), SNN_OK) << last_error();
+      const int64_t T = 200, B = 3, N = 700;
+      const int64_t width = n_in > 0 ? n_in : N;  // n_in = 0: the input is the current
+      Tensor x = make_tensor(d.get(), {T, B, width}, pseudo_random(T * B * width, 0.0f, n_in > 0 ? 1.0f : 0.03f, 11));
+      Tensor w = n_in > 0 ? make_tensor(d.get(), {N, n_in}, pseudo_random(N * n_in, 0.0f, 0.06f / n_in, 12)) : Tensor();
+      Tensor s = make_tensor(d.get(), {T, B, N});
+      snn_iaf_params p = defaults();
+      p.noise_std = 1e-3;
+      p.refractory_steps = 3;
+      ASSERT_EQ(snn_iaf_forward(x.get(), w.get(), nullptr, &p, nullptr, s.get(), nullptr), SNN_OK) << last_error();
+      results.push_back(read(s.get()));
+    }
+    const float total = std::accumulate(results[0].begin(), results[0].end(), 0.0f);
+    EXPECT_GT(total, 500.0f) << "n_in " << n_in;  // enough spikes that a difference would show
+    EXPECT_TRUE(bitwise_equal(results[0], results[1])) << "n_in " << n_in;
+    EXPECT_TRUE(bitwise_equal(results[0], results[2])) << "n_in " << n_in;
   }
-  EXPECT_TRUE(bitwise_equal(results[0], results[1]));
-  EXPECT_TRUE(bitwise_equal(results[0], results[2]));
 }

@@ -143,21 +143,20 @@ SNN_API snn_status snn_iaf_forward(const snn_tensor* input, const snn_tensor* we
     }
     if (out.numel == 0) return;
 
-    // With a projection, time runs in blocks: the block's currents (one GEMM) are consumed by the
-    // neurons while they are still in cache, and the state lives in device memory between blocks.
-    const bool host = out.backend().host_addressable();
+    // With a projection, the CPU kernel computes the currents itself, a few steps at a time. On
+    // CUDA, time runs in blocks: the block's currents (one GEMM) are consumed by the neurons, and
+    // the state lives in device memory between blocks.
+    const bool fused = out.backend().host_addressable();
     const int64_t per_step = B * N;
-    // CPU: 4 MB of currents per block (measured on 2 shared cores: smaller blocks pay more in
-    // thread wake-ups than they save in cache misses); CUDA: 16 MB, a handful of launches.
-    const int64_t block_elements = host ? (int64_t{1} << 20) : (int64_t{1} << 22);
-    const int64_t block = w == nullptr ? T : std::min(T, std::max<int64_t>(1, block_elements / per_step));
+    const int64_t block_elements = int64_t{1} << 22;  // 16 MB of currents: a handful of launches
+    const int64_t block = w == nullptr || fused ? T : std::min(T, std::max<int64_t>(1, block_elements / per_step));
     constexpr int64_t kBlasMax = std::numeric_limits<int32_t>::max();
-    if (w != nullptr && (block * B > kBlasMax || N > kBlasMax || n_in > kBlasMax)) {
-      fail(SNN_ERROR_UNSUPPORTED, str("the GEMM would be ", block * B, " x ", N, " x ", n_in,
+    if (w != nullptr && ((fused ? B * n_in : block * B) > kBlasMax || N > kBlasMax || n_in > kBlasMax)) {
+      fail(SNN_ERROR_UNSUPPORTED, str("the GEMM would be ", fused ? B * n_in : block * B, " x ", N, " x ", n_in,
                                       " but BLAS dimensions are limited to 2^31 - 1; split the batch"));
     }
     Ref<snn_tensor> scratch_current, scratch_state[2];
-    if (w != nullptr) {
+    if (w != nullptr && !fused) {
       const int64_t shape[3] = {block, B, N};
       scratch_current = make_tensor(*out.device, SNN_DTYPE_FLOAT32, 3, shape);
       if (block < T) {
@@ -195,7 +194,11 @@ SNN_API snn_status snn_iaf_forward(const snn_tensor* input, const snn_tensor* we
     }
     for (int64_t t0 = 0; t0 < T; t0 += block) {
       const int64_t steps = std::min(block, T - t0);
-      if (w != nullptr) {
+      if (w != nullptr && fused) {
+        a.input = static_cast<const float*>(x.data);
+        a.weight = static_cast<const float*>(w->data);
+        a.inputs = n_in;
+      } else if (w != nullptr) {
         LinearArgs la{};
         la.input = static_cast<const float*>(x.data) + t0 * B * n_in;
         la.weight = static_cast<const float*>(w->data);

@@ -251,6 +251,7 @@ class CudaBackend final : public Backend {
   }
 
   void iaf(const IafArgs& args) override {
+    if (args.weight != nullptr) fail(SNN_ERROR_INTERNAL, "the CUDA integrate-and-fire kernel takes currents, not a projection");
     DeviceScope scope(ctx_->ordinal);
     check(cuda::iaf(args, ctx_->stream), "integrate-and-fire kernel launch");
   }

@@ -12,7 +12,13 @@
 namespace snn {
 
 struct IafArgs {
-  const float* current;  // [T, B, N] amperes (one block of steps)
+  const float* current;  // [T, B, N] amperes (one block of steps); unused when `weight` is set
+  // CPU only (the CUDA backend runs the GEMM first and passes `current`): when set, the kernel
+  // projects input [T, B, inputs] through weight [N, inputs] itself, a few steps at a time per task,
+  // so the currents never leave the cache.
+  const float* input;
+  const float* weight;
+  int64_t inputs;
   const float* bias;     // [N] amperes, or nullptr for none
   float* spikes;         // [T, B, N]
   float* v;              // [B, N] or nullptr (start at v_rest, final value dropped)
