@@ -1,6 +1,7 @@
 // snn_conv2d_forward, the three poolings and snn_delay_line against naive loops written from
 // the definitions in snn/connection.h (double accumulation), and their error paths.
 #include <cmath>
+#include <cstdlib>
 #include <array>
 #include <functional>
 #include <limits>
@@ -125,6 +126,111 @@ TEST_P(Conv2d, RejectsBadGeometryAndLeavesTheOutput) {
 }
 
 SNN_INSTANTIATE_BACKENDS(Conv2d);
+
+// The CPU's event-driven convolution (spike maps, at most half non-zero): each output must be the
+// float32 sum written in snn/connection.h's order, bias first, then x * w over the non-zero inputs
+// in ascending (c, i, j), each operation rounded separately: the same bits, at any thread count.
+namespace {
+
+std::vector<float> ordered_sparse_conv(const Geometry& g, const std::vector<float>& x, const std::vector<float>& wt,
+                                       const std::vector<float>* bias) {
+  const int64_t ho = g.ho(), wo = g.wo(), cin_g = g.c_in / g.groups, cout_g = g.c_out / g.groups;
+  std::vector<float> out(static_cast<size_t>(g.n * g.c_out * ho * wo));
+  for (int64_t n = 0; n < g.n; ++n)
+    for (int64_t o = 0; o < g.c_out; ++o)
+      for (int64_t y = 0; y < ho; ++y)
+        for (int64_t xx = 0; xx < wo; ++xx) {
+          float acc = bias ? (*bias)[o] : 0.0f;
+          for (int64_t c = 0; c < cin_g; ++c)
+            for (int64_t i = 0; i < g.kh; ++i)
+              for (int64_t j = 0; j < g.kw; ++j) {
+                const int64_t iy = y * g.sh - g.ph + i * g.dh, ix = xx * g.sw - g.pw + j * g.dw;
+                if (iy < 0 || iy >= g.h || ix < 0 || ix >= g.w) continue;
+                const float v = x[((n * g.c_in + (o / cout_g) * cin_g + c) * g.h + iy) * g.w + ix];
+                const volatile float w = wt[((o * cin_g + c) * g.kh + i) * g.kw + j];  // no FMA contraction
+                if (v != 0.0f) acc = acc + static_cast<float>(v * w);
+              }
+          out[((n * g.c_out + o) * ho + y) * wo + xx] = acc;
+        }
+  return out;
+}
+
+std::vector<float> cpu_conv(const Geometry& g, const std::vector<float>& x, const std::vector<float>& w,
+                            const std::vector<float>* b, int32_t threads) {
+  Device d = open_device(SNN_DEVICE_CPU);
+  EXPECT_EQ(snn_device_set_num_threads(d.get(), threads), SNN_OK) << last_error();
+  Tensor input = make_tensor(d.get(), {g.n, g.c_in, g.h, g.w}, x);
+  Tensor weight = make_tensor(d.get(), {g.c_out, g.c_in / g.groups, g.kh, g.kw}, w);
+  Tensor bias = b != nullptr ? make_tensor(d.get(), {g.c_out}, *b) : Tensor();
+  Tensor output = make_tensor(d.get(), {g.n, g.c_out, g.ho(), g.wo()});
+  const int64_t stride[2] = {g.sh, g.sw}, padding[2] = {g.ph, g.pw}, dilation[2] = {g.dh, g.dw};
+  EXPECT_EQ(snn_conv2d_forward(input.get(), weight.get(), bias.get(), stride, padding, dilation, g.groups, output.get()),
+            SNN_OK)
+      << last_error();
+  return read(output.get());
+}
+
+// Sets SNN_CONV_PATH for one scope.
+struct ConvPath {
+  explicit ConvPath(const char* path) { setenv("SNN_CONV_PATH", path, 1); }
+  ~ConvPath() { unsetenv("SNN_CONV_PATH"); }
+};
+
+const Geometry kEventGeometries[] = {
+    {40, 16, 14, 14, 32, 3, 3, 1, 1, 1, 1, 1, 1, 1},  // the benchmark's second layer
+    {30, 1, 28, 28, 16, 3, 3, 1, 1, 1, 1, 1, 1, 1},   // and its first
+    {6, 3, 11, 9, 5, 3, 2, 2, 3, 1, 2, 2, 1, 1},      // stride, padding, dilation
+    {6, 4, 9, 8, 6, 3, 3, 1, 2, 2, 1, 2, 1, 2},       // groups
+    {4, 3, 12, 11, 4, 5, 5, 2, 2, 2, 2, 1, 1, 1},
+};
+
+}  // namespace
+
+TEST(Conv2dEvents, SpikeMapsGiveTheBitsOfTheOrderedSumAtAnyThreadCount) {
+  uint64_t seed = 100;
+  for (const Geometry& g : kEventGeometries) {
+    const size_t n_in = static_cast<size_t>(g.n * g.c_in * g.h * g.w);
+    const auto w = pseudo_random(static_cast<size_t>(g.c_out * (g.c_in / g.groups) * g.kh * g.kw), -0.5f, 0.5f, ++seed);
+    const auto b = pseudo_random(static_cast<size_t>(g.c_out), -1, 1, ++seed);
+    auto graded = spikes(n_in, 0.3, ++seed);  // non-zeros other than 1 take the x * w branch
+    const auto values = pseudo_random(n_in, 0.5f, 2.0f, ++seed);
+    for (size_t k = 0; k < n_in; k += 3) graded[k] *= values[k];
+    for (const auto& x : {spikes(n_in, 0.15, ++seed), graded}) {
+      for (const bool with_bias : {true, false}) {
+        const auto expected = ordered_sparse_conv(g, x, w, with_bias ? &b : nullptr);
+        for (int32_t threads : {1, 2, 3}) {
+          EXPECT_TRUE(bitwise_equal(expected, cpu_conv(g, x, w, with_bias ? &b : nullptr, threads)))
+              << "geometry " << &g - kEventGeometries << ", threads " << threads << ", bias " << with_bias;
+        }
+      }
+    }
+    // The dense paths (forced) agree within float rounding; so does the event path on a dense input (forced).
+    const auto x = spikes(n_in, 0.15, ++seed);
+    {
+      ConvPath dense("dense");
+      EXPECT_TRUE(close(naive_conv(g, x, w, &b), cpu_conv(g, x, w, &b, 2), 1e-5));
+    }
+    const auto dense_x = pseudo_random(n_in, -1, 1, ++seed);
+    ConvPath events("events");
+    EXPECT_TRUE(bitwise_equal(ordered_sparse_conv(g, dense_x, w, &b), cpu_conv(g, dense_x, w, &b, 2)));
+  }
+}
+
+// Skipping a zero input would hide 0 * inf = NaN: non-finite weights take the dense path.
+TEST(Conv2dEvents, NonFiniteWeightsGiveTheDenseResult) {
+  const Geometry g{3, 2, 6, 6, 3, 3, 3, 1, 1, 1, 1, 1, 1, 1};
+  const auto x = spikes(static_cast<size_t>(g.n * g.c_in * g.h * g.w), 0.2, 7);
+  auto w = pseudo_random(static_cast<size_t>(g.c_out * g.c_in * g.kh * g.kw), -0.5f, 0.5f, 8);
+  w[4] = std::numeric_limits<float>::infinity();  // output channel 0, input channel 0, centre tap
+  const auto expected = naive_conv(g, x, w, nullptr);
+  const auto actual = cpu_conv(g, x, w, nullptr, 2);
+  int64_t nans = 0;
+  for (size_t k = 0; k < expected.size(); ++k) {
+    ASSERT_EQ(std::isnan(expected[k]), std::isnan(actual[k])) << "element " << k;
+    nans += std::isnan(expected[k]);
+  }
+  EXPECT_GT(nans, 0);  // the zero inputs under the infinite tap
+}
 
 namespace {
 

@@ -2,8 +2,9 @@
 // rows are output positions and whose columns are the (channel, kernel row, kernel column) taps
 // of one group (im2col), multiplies it by the group's weights with the BLAS sgemm of
 // cpu::linear, and transposes the [positions, out_channels] product into the output planes.
-// Pooling runs the shared per-element code of connection_args.h over all outputs with OpenMP.
+// Pooling runs plane by plane with the window bounds computed once per call.
 #include <algorithm>
+#include <cmath>
 #include <cstring>
 #include <vector>
 
@@ -67,6 +68,7 @@ constexpr int64_t kDirectMaxTaps = 32;
 }  // namespace
 
 void conv2d(const Conv2dArgs& a, int threads) {
+  if (conv2d_events(a, threads)) return;
   if ((a.in_channels / a.groups) * a.kernel_h * a.kernel_w <= kDirectMaxTaps) {
     conv2d_direct(a, threads);
     return;
@@ -138,10 +140,113 @@ void conv2d(const Conv2dArgs& a, int threads) {
   }
 }
 
+namespace {
+
+// The input rows (or columns) one output row (column) of a pooling reads, clipped to the image:
+// begin, begin + step, ... < end. The same cells, in the same order, as pool2d_element visits.
+struct Span {
+  int64_t begin, end, step;
+};
+
+std::vector<Span> pool_spans(const Pool2dArgs& a, bool rows) {
+  const int64_t in = rows ? a.in_h : a.in_w, out = rows ? a.out_h : a.out_w;
+  std::vector<Span> spans(static_cast<size_t>(out));
+  for (int64_t o = 0; o < out; ++o) {
+    if (a.mode == PoolMode::kAdaptiveMax) {
+      spans[static_cast<size_t>(o)] = {conn::adaptive_start(o, in, out), conn::adaptive_end(o, in, out), 1};
+      continue;
+    }
+    const int64_t stride = rows ? a.stride_h : a.stride_w, pad = rows ? a.pad_h : a.pad_w;
+    const int64_t size = rows ? a.kernel_h : a.kernel_w;
+    const int64_t step = a.mode == PoolMode::kMax ? (rows ? a.dilation_h : a.dilation_w) : 1;
+    const int64_t start = o * stride - pad;
+    const int64_t first = start >= 0 ? 0 : (-start + step - 1) / step;                 // first tap inside
+    const int64_t last = in - 1 - start < 0 ? -1 : std::min(size - 1, (in - 1 - start) / step);  // last tap inside
+    spans[static_cast<size_t>(o)] = first <= last ? Span{start + first * step, start + last * step + 1, step}
+                                                  : Span{0, 0, 1};
+  }
+  return spans;
+}
+
+// One plane with the window bounds computed once per call: no divisions or bounds checks per cell.
+void pool_plane(const Pool2dArgs& a, const std::vector<Span>& rows, const std::vector<Span>& cols, int64_t p) {
+  const int64_t in_plane = a.in_h * a.in_w, out_plane = a.out_h * a.out_w;
+  const float* plane = a.input + p * in_plane;
+  const float* trace = a.trace != nullptr ? a.trace + p * in_plane : nullptr;
+  float* out = a.output + p * out_plane;
+  float* trace_out = a.trace_out != nullptr ? a.trace_out + p * out_plane : nullptr;
+  const float window = static_cast<float>(a.kernel_h * a.kernel_w);
+  for (int64_t y = 0; y < a.out_h; ++y) {
+    const Span r = rows[static_cast<size_t>(y)];
+    for (int64_t x = 0; x < a.out_w; ++x) {
+      const Span c = cols[static_cast<size_t>(x)];
+      const int64_t o = y * a.out_w + x;
+      if (a.mode == PoolMode::kAverage) {
+        float sum = 0.0f;
+        int64_t inside = 0;
+        for (int64_t iy = r.begin; iy < r.end; ++iy) {
+          for (int64_t ix = c.begin; ix < c.end; ++ix) sum = sum + plane[iy * a.in_w + ix];
+          inside += c.end - c.begin;
+        }
+        const float divisor = a.count_include_pad ? window : static_cast<float>(inside);
+        out[o] = divisor > 0.0f ? sum / divisor : 0.0f;
+        continue;
+      }
+      float best = -INFINITY;
+      int64_t winner = -1;
+      for (int64_t iy = r.begin; iy < r.end; iy += r.step) {
+        for (int64_t ix = c.begin; ix < c.end; ix += c.step) {
+          // Selects, not branches: on spike maps the comparison is a coin toss the predictor loses.
+          const float v = plane[iy * a.in_w + ix];
+          const bool take = (winner < 0) | (v > best) | std::isnan(v);
+          best = take ? v : best;
+          winner = take ? iy * a.in_w + ix : winner;
+        }
+      }
+      out[o] = best;
+      if (trace_out != nullptr) trace_out[o] = winner >= 0 ? trace[winner] : 0.0f;
+    }
+  }
+}
+
+// The common spike-map case, 2x2 windows at stride 2 without padding, dilation or trace: the
+// same selects as pool_plane on four fixed cells, a loop gcc vectorises.
+__attribute__((target_clones("avx512f", "avx2", "default"))) void max_pool_2x2(const Pool2dArgs& a, int64_t p) {
+  const float* plane = a.input + p * a.in_h * a.in_w;
+  float* out = a.output + p * a.out_h * a.out_w;
+  for (int64_t y = 0; y < a.out_h; ++y) {
+    const float* __restrict__ r0 = plane + 2 * y * a.in_w;
+    const float* __restrict__ r1 = r0 + a.in_w;
+    float* __restrict__ o = out + y * a.out_w;
+    for (int64_t x = 0; x < a.out_w; ++x) {
+      float best = r0[2 * x];
+      const float cells[3] = {r0[2 * x + 1], r1[2 * x], r1[2 * x + 1]};
+      for (const float v : cells) best = (v > best) | std::isnan(v) ? v : best;
+      o[x] = best;
+    }
+  }
+}
+
+bool is_plain_2x2(const Pool2dArgs& a) {
+  return a.mode == PoolMode::kMax && a.trace_out == nullptr && a.kernel_h == 2 && a.kernel_w == 2 &&
+         a.stride_h == 2 && a.stride_w == 2 && a.pad_h == 0 && a.pad_w == 0 && a.dilation_h == 1 &&
+         a.dilation_w == 1 && 2 * a.out_h <= a.in_h && 2 * a.out_w <= a.in_w;
+}
+
+}  // namespace
+
+// The CPU runs whole planes (pool2d_element, the CUDA kernel's per-element code, recomputes every
+// window's bounds with divisions, which made pooling cost as much as the convolutions here).
 void pool2d(const Pool2dArgs& a, int threads) {
-  const int64_t total = a.planes * a.out_h * a.out_w;
-#pragma omp parallel for schedule(static) num_threads(threads) if (threads > 1 && total > 4096)
-  for (int64_t o = 0; o < total; ++o) conn::pool2d_element(a, o);
+  if (a.planes == 0 || a.out_h == 0 || a.out_w == 0) return;
+  if (is_plain_2x2(a)) {
+#pragma omp parallel for schedule(static) num_threads(threads) if (threads > 1 && a.planes * a.out_h * a.out_w > 4096)
+    for (int64_t p = 0; p < a.planes; ++p) max_pool_2x2(a, p);
+    return;
+  }
+  const std::vector<Span> rows = pool_spans(a, true), cols = pool_spans(a, false);
+#pragma omp parallel for schedule(static) num_threads(threads) if (threads > 1 && a.planes * a.out_h * a.out_w > 4096)
+  for (int64_t p = 0; p < a.planes; ++p) pool_plane(a, rows, cols, p);
 }
 
 }  // namespace snn::cpu
