@@ -300,6 +300,10 @@ public sealed unsafe class Tensor : IDisposable
     /// <summary>A new tensor on this tensor's device, for operation outputs.</summary>
     internal Tensor NewLike(long[] shape, DType dtype = DType.Float32) => Zeros(shape, dtype, Device);
 
+    /// <summary>An output on this tensor's device that the next native call overwrites entirely: no zero fill
+    /// (a wasted pass over tens of MB per layer call).</summary>
+    internal Tensor NewOutputLike(long[] shape, DType dtype = DType.Float32) => Empty(shape, dtype, Device);
+
     private void RequireDType(DType expected)
     {
         if (DType != expected)

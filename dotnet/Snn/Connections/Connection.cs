@@ -161,7 +161,7 @@ public abstract unsafe class Connection : Layer
         var x = input.Values;
         var shape = x.Shape;
         Tensor? delayed = null;
-        var output = x.NewLike([shape[0], shape[1], .. OutputShape]);
+        var output = x.NewOutputLike([shape[0], shape[1], .. OutputShape]);
         try
         {
             _stateView?.Dispose();

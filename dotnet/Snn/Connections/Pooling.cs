@@ -238,11 +238,11 @@ internal static class PoolShapes
         var x = input.Values;
         var shape = x.Shape;
         long[] outShape = [shape[0], shape[1], .. layer.OutputShape];
-        var y = x.NewLike(outShape);
+        var y = x.NewOutputLike(outShape);
         Tensor? traceOut = null;
         try
         {
-            if (input.Trace is not null) traceOut = x.NewLike(outShape);
+            if (input.Trace is not null) traceOut = x.NewOutputLike(outShape);
             pool(x, input.Trace, y, traceOut);
             GC.KeepAlive(input);
             return new Signal(y, traceOut);

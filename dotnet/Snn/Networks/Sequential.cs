@@ -70,7 +70,7 @@ public sealed class Sequential : Container
                 using var xs = input.Values.Slice(t0, steps);
                 using var ts = input.Trace?.Slice(t0, steps);
                 using var part = RunChain(new Signal(xs, ts, owns: false));
-                values ??= Tensor.Zeros([input.Steps, .. part.Values.Shape[1..]], DType.Float32, Device);
+                values ??= Tensor.Empty([input.Steps, .. part.Values.Shape[1..]], DType.Float32, Device); // every block fills its steps
                 using (var slot = values.Slice(t0, steps)) slot.CopyFrom(part.Values);
                 if (part.Trace is { } tr)
                 {

@@ -121,7 +121,7 @@ public unsafe class NeuronModel : IDisposable
         var owned = new List<IDisposable>();
         try
         {
-            var output = Track(owned, input.NewLike(shape));
+            var output = Track(owned, input.NewOutputLike(shape));
             var next = Track(owned, NewState(state, input.Device, [shape[1], shape[2]]));
             Tensor? NewRecord(bool produced) => record && produced ? Track(owned, input.NewLike(shape)) : null;
             var membrane = NewRecord(true);
