@@ -270,6 +270,25 @@ public static class Arrays
     public static int SumEnumerable(IEnumerable<int> values) => values.Sum();
     /// <summary>Count of an IReadOnlyList.</summary>
     public static string JoinList(IReadOnlyList<string> items) => string.Join("|", items);
+    /// <summary>A read-only dictionary, rendered in key order as "key=value;...".</summary>
+    public static string Render(IReadOnlyDictionary<string, double> values) =>
+        string.Join(";", values.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => $"{p.Key}={p.Value}"));
+    /// <summary>A mutable dictionary with int keys: sums keys times values, then adds an entry the caller cannot see.</summary>
+    public static long KeyTimesValue(Dictionary<int, long> values)
+    {
+        var sum = values.Sum(p => p.Key * p.Value);
+        values[-1] = 0;
+        return sum;
+    }
+    /// <summary>What an object parameter receives for a dict: its runtime type and, for nested dictionaries, theirs.</summary>
+    public static string DescribeObject(object? value) => value switch
+    {
+        IReadOnlyDictionary<string, object> d => "Dictionary<string, object>{" +
+            string.Join(",", d.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => $"{p.Key}:{DescribeObject(p.Value)}")) + "}",
+        System.Collections.IDictionary d => $"{value.GetType().Name}[{d.Count}]",
+        null => "null",
+        _ => value.GetType().Name,
+    };
     /// <summary>Shape of any array.</summary>
     public static string ShapeOf(Array a) => a.GetType().GetElementType()!.Name + "[" + string.Join(",", Enumerable.Range(0, a.Rank).Select(a.GetLength)) + "]";
     /// <summary>A jagged array.</summary>

@@ -146,6 +146,8 @@ public static unsafe class Inbound
                 return FromSequence(v, target, scope, out value, out failure);
             case Tag.NdArray:
                 return FromNdArray(v, target, scope, out value, out failure);
+            case Tag.Dict:
+                return FromDict(v, target, scope, out value, out failure);
             case Tag.Bytes:
             {
                 if (target == typeof(byte[]) || (target.IsInterface && target.IsAssignableFrom(typeof(byte[]))))
@@ -180,6 +182,9 @@ public static unsafe class Inbound
             case Tag.NdArray: return Convert(v, typeof(Array), scope, out value, out failure);
             case Tag.List:
             case Tag.Tuple: return Convert(v, typeof(object[]), scope, out value, out failure);
+            case Tag.Dict:
+                return Convert(v, AllKeysAreStrings(v) ? typeof(Dictionary<string, object>) : typeof(Dictionary<object, object>),
+                    scope, out value, out failure);
             default: return Fail(FailKind.Type, $"unknown variant tag {v.Tag}", out failure);
         }
     }
@@ -201,6 +206,7 @@ public static unsafe class Inbound
             case Tag.Type: return "type";
             case Tag.List: return "list";
             case Tag.Tuple: return "tuple";
+            case Tag.Dict: return "dict";
             case Tag.Bytes: return "bytes";
             case Tag.NdArray:
             {
@@ -411,6 +417,47 @@ public static unsafe class Inbound
         }
         var items = new ReadOnlySpan<Variant>((void*)v.A, checked((int)v.B));
         foreach (ref readonly var item in items) CollectLeaves(item, leaves);
+    }
+
+    // A Python dict for Dictionary<K, V> or an interface it implements (IReadOnlyDictionary<K, V>, IDictionary<K, V>,
+    // ...): every key converted to K and value to V, as for parameters of those types. Equal converted keys: the
+    // last one wins, as in the dict literal.
+    private static int FromDict(in Variant v, Type target, CallScope? scope, out object? value, out Failure? failure)
+    {
+        value = null;
+        failure = null;
+        if (!target.IsGenericType || target.GetGenericArguments().Length != 2)
+            return Fail(FailKind.Type, $"cannot convert dict to {Naming.CSharp(target)}", out failure);
+        var kv = target.GetGenericArguments();
+        if (kv.Any(t => t.IsGenericParameter || t.IsByRefLike))
+            return Fail(FailKind.Type, $"cannot convert dict to {Naming.CSharp(target)}", out failure);
+        var dictionaryType = typeof(Dictionary<,>).MakeGenericType(kv);
+        if (!target.IsAssignableFrom(dictionaryType))
+            return Fail(FailKind.Type, $"cannot convert dict to {Naming.CSharp(target)}", out failure);
+        var dictionary = scope is null ? null : (System.Collections.IDictionary)Activator.CreateInstance(dictionaryType)!;
+        var items = new ReadOnlySpan<Variant>((void*)v.A, checked((int)v.B * 2));
+        var worst = 0;
+        for (var i = 0; i < items.Length; i += 2)
+        {
+            if (items[i].Kind == Tag.None)
+                return Fail(FailKind.Type, "dict keys cannot be None in .NET", out failure);
+            var sk = Convert(items[i], kv[0], scope, out var key, out var f);
+            if (sk < 0) return Fail(f!.Kind, $"key {i / 2}: {f.Message}", out failure);
+            var sv = Convert(items[i + 1], kv[1], scope, out var item, out f);
+            if (sv < 0) return Fail(f!.Kind, $"value {i / 2}: {f.Message}", out failure);
+            worst = Math.Max(worst, Math.Max(sk, sv));
+            if (dictionary is not null) dictionary[key!] = item;
+        }
+        value = dictionary;
+        return (target == dictionaryType ? 0 : 1) + worst;
+    }
+
+    private static bool AllKeysAreStrings(in Variant v)
+    {
+        var items = new ReadOnlySpan<Variant>((void*)v.A, checked((int)v.B * 2));
+        for (var i = 0; i < items.Length; i += 2)
+            if (items[i].Kind != Tag.Str) return false;
+        return true;
     }
 
     /// <summary>T when <paramref name="target"/> is a collection interface a T[] satisfies (IEnumerable&lt;T&gt;, IReadOnlyList&lt;T&gt;, ...), or object for non-generic ones.</summary>

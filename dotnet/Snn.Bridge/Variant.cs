@@ -33,6 +33,8 @@ public enum Tag
     Type = 12,
     /// <summary>A = UTF-8 decimal digits, B = byte count (a Python int outside the 64-bit ranges; a BigInteger out).</summary>
     BigInt = 13,
+    /// <summary>In only: A = Variant array of 2 * count items (key, value, key, value, ...), B = count (Python dict).</summary>
+    Dict = 14,
     /// <summary>Out only: the enumeration behind an iterator has ended.</summary>
     Stop = 254,
     /// <summary>Out only: A = UTF-8 JSON {type, message, stack}, B = byte count; Aux = type id of the exception.</summary>

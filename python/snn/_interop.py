@@ -18,7 +18,7 @@ import numpy
 ABI = 1
 
 # Variant tags (Snn.Bridge.Tag).
-NONE, BOOL, INT, UINT, FLOAT, STR, OBJECT, ENUM, LIST, TUPLE, NDARRAY, BYTES, TYPE, BIGINT = range(14)
+NONE, BOOL, INT, UINT, FLOAT, STR, OBJECT, ENUM, LIST, TUPLE, NDARRAY, BYTES, TYPE, BIGINT, DICT = range(15)
 STOP, ERROR = 254, 255
 
 # Invoke operations and intrinsic member ids (Snn.Bridge.Exports / Snn.Bridge.Intrinsic).
@@ -250,10 +250,17 @@ class Bridge:
                 self._to_variant(item, items[i], keep)
             keep.append(items)
             v.tag, v.a, v.b = (TUPLE if isinstance(value, tuple) else LIST), ctypes.addressof(items), len(value)
+        elif isinstance(value, dict):
+            items = (Variant * (2 * len(value)))() if len(value) else (Variant * 2)()
+            for i, (key, item) in enumerate(value.items()):
+                self._to_variant(key, items[2 * i], keep)
+                self._to_variant(item, items[2 * i + 1], keep)
+            keep.append(items)
+            v.tag, v.a, v.b = DICT, ctypes.addressof(items), len(value)
         else:
             raise TypeError(
                 f"cannot pass a {type(value).__name__} to .NET: use None, bool, int, float, str, bytes, "
-                "a list or tuple, a numpy array, an enum member or an snn object")
+                "a list, tuple or dict, a numpy array, an enum member or an snn object")
 
 
 class _Stop:

@@ -117,6 +117,22 @@ def test_wrong_rank_and_unsupported_dtypes(fx):
         fx.Arrays.sum_longs(np.zeros(2, dtype=">i8"))   # big-endian
 
 
+def test_dicts_as_dictionaries(fx):
+    assert fx.Arrays.render({"b": 2, "a": 0.5}) == "a=0.5;b=2"
+    assert fx.Arrays.render({}) == ""
+    assert fx.Arrays.key_times_value({2: 3, 5: 7}) == 41
+    # object parameters get Dictionary<string, object> for str keys (nested too), Dictionary<object, object> otherwise
+    assert fx.Arrays.describe_object({"x": 1.0, "sub": {"y": [1, 2]}}) == \
+        "Dictionary<string, object>{sub:Dictionary<string, object>{y:Object[]},x:Double}"
+    assert fx.Arrays.describe_object({1: "a", "b": 2}) == "Dictionary`2[2]"
+    with pytest.raises(TypeError, match="key 1: cannot convert int to string"):
+        fx.Arrays.render({"a": 1.0, 3: 2.0})
+    with pytest.raises(TypeError, match="value 0: cannot convert str to double"):
+        fx.Arrays.render({"a": "x"})
+    with pytest.raises(TypeError, match="cannot convert dict to"):
+        fx.Arrays.join_list({"a": 1})
+
+
 def test_overloads_with_numpy_list_every_candidate(fx):
     with pytest.raises(TypeError) as info:
         fx.Arrays.sum(np.zeros(3, dtype=np.int8))

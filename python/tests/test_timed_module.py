@@ -223,6 +223,12 @@ def test_sequential_chains_modules_and_nests_dictionaries():
         assert rate.t == 0 and len(seq.state().keys()) == 0
         seq.set_attribute("spk.decay", np.array([0.1, 0.2, 0.3], f32))
         np.testing.assert_array_equal(spk.parameters()["decay"], np.array([0.1, 0.2, 0.3], f32))
+        # plain (nested) Python dicts, as Rockpool users write them
+        seq.set_attributes({"rate": {"decay": np.array([0.2, 0.4, 0.6], f32)}, "spk": {"gain": [2.0, 2.0, 2.0]}})
+        np.testing.assert_array_equal(rate.parameters()["decay"], np.array([0.2, 0.4, 0.6], f32))
+        np.testing.assert_array_equal(spk.parameters()["gain"], [2.0, 2.0, 2.0])
+        with pytest.raises(ValueError, match="sub-module"):
+            seq.set_attributes({"rate": 1.0})
         with pytest.raises(ValueError, match="match the sizes"):
             TimedSequential(rate, TimedModule(LeakyIntegrator(2), 1e-3))
         with pytest.raises(ValueError, match="same dt"):
