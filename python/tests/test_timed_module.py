@@ -161,8 +161,10 @@ def test_module_properties():
         assert m.spiking_input and m.spiking_output
         assert m.input_type is TSEvent and m.output_type is TSEvent
         assert m.name == "pop" and m.full_name == "TimedModule 'pop'"
-        c = TimedModule(layer, 1e-4)
-        assert c.input_type is TSContinuous and c.output_type is TSContinuous
+        c = TimedModule(layer, 1e-4)                     # by default, what the layer takes and gives
+        assert c.input_type is TSContinuous and c.output_type is TSEvent
+        c = TimedModule(layer, 1e-4, spiking_output=False)
+        assert c.output_type is TSContinuous
 
 
 def test_bad_input_is_rejected_with_advice():

@@ -150,6 +150,39 @@ public class TimedModuleTests
     }
 
     [Fact]
+    public void SpikingInputAndOutputComeFromTheLayerUnlessGiven()
+    {
+        using var linear = new Snn.Connections.Linear(4, 3, seed: 1);
+        using var lif = new NeuronLayer(new LIF(3), "lif");
+        using var li = new NeuronLayer(new LI(3), "li");
+        using var pool = new Snn.Connections.MaxPool2d(2, (4, 4), 1);
+        using var average = new Snn.Connections.AvgPool2d(2, (4, 4), 1);
+        using var integrator = new LeakyIntegrator(3);
+        using var thresholded = new LeakyIntegrator(3, threshold: 1f);
+        (Layer Layer, bool In, bool Out)[] expected =
+        [
+            (linear, true, false), (lif, false, true), (li, false, false), (pool, true, true), (average, true, false),
+            (integrator, false, false), (thresholded, false, true),
+        ];
+        foreach (var (layer, spikesIn, spikesOut) in expected)
+        {
+            using var module = new TimedModule(layer, 1e-3);
+            Assert.Equal((spikesIn, spikesOut), (module.SpikingInput, module.SpikingOutput));
+            Assert.Equal(spikesIn ? typeof(TSEvent) : typeof(TSContinuous), module.InputType);
+        }
+        // A chain takes its first layer's input kind and its last layer's output kind; explicit flags win.
+        using var chain = new Sequential(new Snn.Connections.Linear(4, 3, seed: 1, name: "fc"), new NeuronLayer(new LIF(3), "spk"));
+        using (var module = new TimedModule(chain, 1e-3)) Assert.Equal((true, true), (module.SpikingInput, module.SpikingOutput));
+        using (var module = new TimedModule(chain, 1e-3, spikingInput: false, spikingOutput: false))
+            Assert.Equal((false, false), (module.SpikingInput, module.SpikingOutput));
+        using var graph = new GraphBuilder([4]).Add(new Snn.Connections.Linear(4, 3, seed: 1, name: "fc"))
+            .Add(new NeuronLayer(new LI(3), "out")).Build(output: "out");
+        Assert.Equal((true, false), (graph.SpikingInput, graph.SpikingOutput));
+        using var ffiaf = new Snn.Timed.FFIAF(new float[2, 3]);
+        Assert.Equal((false, true), (ffiaf.SpikingInput, ffiaf.SpikingOutput));
+    }
+
+    [Fact]
     public void BadInputRaisesTypedErrors()
     {
         using var layer = new LeakyIntegrator(2);

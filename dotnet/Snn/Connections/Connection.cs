@@ -95,6 +95,9 @@ public abstract unsafe class Connection : Layer
     /// is recorded only when the input carries one.</summary>
     public override IReadOnlyList<string> Recordable => ["spikes", "trace"];
 
+    /// <inheritdoc/>
+    public override bool SpikingInput => true;
+
     /// <summary>Empties the delay line; the weights are kept.</summary>
     public override void ResetState()
     {

@@ -69,6 +69,12 @@ public sealed unsafe class MaxPool2d : Layer
             config.GetBool("ceil_mode"), device);
     }
 
+    /// <inheritdoc/>
+    public override bool SpikingInput => true;
+
+    /// <inheritdoc/>
+    public override bool SpikingOutput => true;
+
     /// <summary>No state: nothing to reset.</summary>
     public override void ResetState() { }
 
@@ -118,6 +124,12 @@ public sealed unsafe class AdaptiveMaxPool2d : Layer
         return new AdaptiveMaxPool2d(PoolShapes.Pair(config, "output_size"), PoolShapes.Pair(config, "im_dims"),
             (int)config.GetInt("channels"), device);
     }
+
+    /// <inheritdoc/>
+    public override bool SpikingInput => true;
+
+    /// <inheritdoc/>
+    public override bool SpikingOutput => true;
 
     /// <summary>No state: nothing to reset.</summary>
     public override void ResetState() { }
@@ -184,6 +196,9 @@ public sealed unsafe class AvgPool2d : Layer
         return new AvgPool2d(PoolShapes.Pair(config, "kernel_size"), PoolShapes.Pair(config, "im_dims"), (int)config.GetInt("channels"),
             PoolShapes.Pair(config, "stride"), PoolShapes.Pair(config, "padding"), config.GetBool("count_include_pad"), device);
     }
+
+    /// <inheritdoc/>
+    public override bool SpikingInput => true;
 
     /// <summary>No state: nothing to reset.</summary>
     public override void ResetState() { }

@@ -34,6 +34,13 @@ public sealed class Graph : Container
     public IReadOnlyList<(string From, string To)> RecurrentEdges => _recurrent;
 
     /// <inheritdoc/>
+    public override bool SpikingInput =>
+        Layers.Where((_, i) => _inputs[i].Contains(GraphBuilder.InputName)).Select(l => l.SpikingInput).FirstOrDefault();
+
+    /// <inheritdoc/>
+    public override bool SpikingOutput => Layers.First(l => l.Name == _output).SpikingOutput;
+
+    /// <inheritdoc/>
     public override IReadOnlyDictionary<string, Tensor> State
     {
         get

@@ -83,6 +83,13 @@ public abstract class Layer : IDisposable
         return ForwardCore(new Signal(values, trace, owns: false));
     }
 
+    /// <summary>Whether the layer expects spikes (0/1 per step) at its input rather than currents or other analogue
+    /// values: Rockpool's <c>spiking_input</c>, which <see cref="Timed.TimedModule"/> takes by default.</summary>
+    public virtual bool SpikingInput => false;
+
+    /// <summary>Whether the layer's output values are spikes: Rockpool's <c>spiking_output</c>.</summary>
+    public virtual bool SpikingOutput => false;
+
     /// <summary>Puts every state variable back to rest (zeros, empty delay lines); parameters are kept.</summary>
     public abstract void ResetState();
 

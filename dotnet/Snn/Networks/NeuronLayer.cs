@@ -34,6 +34,9 @@ public sealed class NeuronLayer : Layer
     }
 
     /// <inheritdoc/>
+    public override bool SpikingOutput => _model.Kind != NeuronKind.Li; // a leaky integrator outputs its membrane
+
+    /// <inheritdoc/>
     public override IReadOnlyList<string> Recordable => Kinds().Where(k => k.Used).Select(k => k.Name).ToArray();
 
     /// <inheritdoc/>

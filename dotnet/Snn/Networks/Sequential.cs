@@ -18,6 +18,12 @@ public sealed class Sequential : Container
     }
 
     /// <inheritdoc/>
+    public override bool SpikingInput => Layers[0].SpikingInput;
+
+    /// <inheritdoc/>
+    public override bool SpikingOutput => Layers[^1].SpikingOutput;
+
+    /// <inheritdoc/>
     public override LayerConfig Config => new LayerConfig(TypeName).Set("layers", Layers.Select(l => l.Describe()));
 
     /// <summary>Rebuilds the chain from <paramref name="config"/>.</summary>

@@ -182,6 +182,9 @@ public sealed unsafe class FFIAF : Layer
     public override IReadOnlyList<string> Recordable => ["spikes", "v"];
 
     /// <inheritdoc/>
+    public override bool SpikingOutput => true;
+
+    /// <inheritdoc/>
     public override LayerConfig Config => new LayerConfig(TypeName)
         .Set("size_in", SizeIn)
         .Set("size", Size)

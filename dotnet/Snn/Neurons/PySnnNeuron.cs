@@ -68,6 +68,12 @@ public abstract unsafe class PySnnNeuron : Layer
     public override IReadOnlyDictionary<string, Tensor> State => _state;
 
     /// <inheritdoc/>
+    public override bool SpikingInput => Model == snn_pysnn_model.SNN_PYSNN_INPUT; // the others integrate currents
+
+    /// <inheritdoc/>
+    public override bool SpikingOutput => true;
+
+    /// <inheritdoc/>
     public override IReadOnlyList<string> Recordable => Model == snn_pysnn_model.SNN_PYSNN_INPUT ? ["spikes", "trace"] : ["spikes", "v", "trace"];
 
     /// <summary>The state variables of this neuron type, in the order of the C ABI's state struct.</summary>

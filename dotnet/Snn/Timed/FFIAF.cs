@@ -14,7 +14,7 @@ public sealed class FFIAF : TimedModule
         double tauMem = 0.02, double vThresh = -0.055, double vReset = -0.065, double vRest = -0.065, string? name = null,
         string integrator = "exact", ulong seed = 0, Device? device = null)
         : base(new Neurons.FFIAF(weights, bias, dt, noiseStd, tauMem, vThresh, vReset, vRest, refractory, name, integrator, seed, device),
-            dt, spikingInput: false, spikingOutput: true, name, ownsLayer: true)
+            dt, name: name, ownsLayer: true)
     {
     }
 
@@ -23,7 +23,7 @@ public sealed class FFIAF : TimedModule
         double tauMem = 0.02, double vThresh = -0.055, double vReset = -0.065, double vRest = -0.065, string? name = null,
         string integrator = "exact", ulong seed = 0, Device? device = null)
         : base(new Neurons.FFIAF(weights, bias, dt, noiseStd, tauMem, vThresh, vReset, vRest, refractory, name, integrator, seed, device),
-            dt, spikingInput: false, spikingOutput: true, name, ownsLayer: true)
+            dt, name: name, ownsLayer: true)
     {
     }
 

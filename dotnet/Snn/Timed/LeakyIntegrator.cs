@@ -46,6 +46,9 @@ public sealed class LeakyIntegrator : Layer
     public override IReadOnlyList<string> Recordable => ["v"];
 
     /// <inheritdoc/>
+    public override bool SpikingOutput => Threshold is not null;
+
+    /// <inheritdoc/>
     public override LayerConfig Config
     {
         get

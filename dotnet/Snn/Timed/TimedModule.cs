@@ -21,18 +21,19 @@ public class TimedModule : IDisposable
     /// Wraps <paramref name="layer"/> (input [T, 1, ...InputShape], output [T, 1, ...OutputShape]; channels are the
     /// flattened per-step shapes). <paramref name="spikingInput"/>: the module takes TSEvent input (rasterised, event
     /// counts per bin with <paramref name="addEvents"/>, else 0/1); otherwise TSContinuous. <paramref name="spikingOutput"/>:
-    /// the output counts become a TSEvent; otherwise a TSContinuous. With <paramref name="ownsLayer"/>, disposing the
-    /// module disposes the layer.
+    /// the output counts become a TSEvent; otherwise a TSContinuous. Both default to what the layer says it takes and
+    /// gives (<see cref="Networks.Layer.SpikingInput"/>, <see cref="Networks.Layer.SpikingOutput"/>). With
+    /// <paramref name="ownsLayer"/>, disposing the module disposes the layer.
     /// </summary>
-    public TimedModule(Layer layer, double dt, bool spikingInput = false, bool spikingOutput = false, string? name = null,
+    public TimedModule(Layer layer, double dt, bool? spikingInput = null, bool? spikingOutput = null, string? name = null,
         bool addEvents = true, bool ownsLayer = false)
     {
         ArgumentNullException.ThrowIfNull(layer);
         ObjectDisposedException.ThrowIf(layer.IsDisposed, layer);
         Layer = layer;
         Dt = dt;
-        SpikingInput = spikingInput;
-        SpikingOutput = spikingOutput;
+        SpikingInput = spikingInput ?? layer.SpikingInput;
+        SpikingOutput = spikingOutput ?? layer.SpikingOutput;
         AddEvents = addEvents;
         Name = name ?? layer.Name;
         _ownsLayer = ownsLayer;
