@@ -18,27 +18,37 @@ struct Geometry {
   int64_t wo() const { return (w + 2 * pw - dw * (kw - 1) - 1) / sw + 1; }
 };
 
-std::vector<float> naive_conv(const Geometry& g, const std::vector<float>& x, const std::vector<float>& wt,
-                              const std::vector<float>* bias) {
+// The convolution from its definition: bias, then x * w over the taps in (c, i, j) order. With
+// Acc = double, the rounding-free reference; with Acc = float and skip_zeros, the ordered float32
+// sum the event-driven CPU path must reproduce bit for bit.
+template <class Acc>
+std::vector<float> reference_conv(const Geometry& g, const std::vector<float>& x, const std::vector<float>& wt,
+                                  const std::vector<float>* bias, bool skip_zeros = false) {
   const int64_t ho = g.ho(), wo = g.wo(), cin_g = g.c_in / g.groups, cout_g = g.c_out / g.groups;
   std::vector<float> out(static_cast<size_t>(g.n * g.c_out * ho * wo));
   for (int64_t n = 0; n < g.n; ++n)
     for (int64_t o = 0; o < g.c_out; ++o)
       for (int64_t y = 0; y < ho; ++y)
         for (int64_t xx = 0; xx < wo; ++xx) {
-          double acc = bias ? (*bias)[o] : 0.0;
+          Acc acc = bias ? static_cast<Acc>((*bias)[o]) : Acc(0);
           for (int64_t c = 0; c < cin_g; ++c)
             for (int64_t i = 0; i < g.kh; ++i)
               for (int64_t j = 0; j < g.kw; ++j) {
                 const int64_t iy = y * g.sh - g.ph + i * g.dh, ix = xx * g.sw - g.pw + j * g.dw;
                 if (iy < 0 || iy >= g.h || ix < 0 || ix >= g.w) continue;
-                const int64_t ci = (o / cout_g) * cin_g + c;
-                acc += static_cast<double>(wt[((o * cin_g + c) * g.kh + i) * g.kw + j]) *
-                       x[((n * g.c_in + ci) * g.h + iy) * g.w + ix];
+                const float v = x[((n * g.c_in + (o / cout_g) * cin_g + c) * g.h + iy) * g.w + ix];
+                if (skip_zeros && v == 0.0f) continue;
+                const volatile Acc w = wt[((o * cin_g + c) * g.kh + i) * g.kw + j];  // no FMA contraction
+                acc = acc + static_cast<Acc>(w * static_cast<Acc>(v));
               }
           out[((n * g.c_out + o) * ho + y) * wo + xx] = static_cast<float>(acc);
         }
   return out;
+}
+
+std::vector<float> naive_conv(const Geometry& g, const std::vector<float>& x, const std::vector<float>& wt,
+                              const std::vector<float>* bias) {
+  return reference_conv<double>(g, x, wt, bias);
 }
 
 ::testing::AssertionResult close(const std::vector<float>& expected, const std::vector<float>& actual, double tol) {
@@ -134,25 +144,7 @@ namespace {
 
 std::vector<float> ordered_sparse_conv(const Geometry& g, const std::vector<float>& x, const std::vector<float>& wt,
                                        const std::vector<float>* bias) {
-  const int64_t ho = g.ho(), wo = g.wo(), cin_g = g.c_in / g.groups, cout_g = g.c_out / g.groups;
-  std::vector<float> out(static_cast<size_t>(g.n * g.c_out * ho * wo));
-  for (int64_t n = 0; n < g.n; ++n)
-    for (int64_t o = 0; o < g.c_out; ++o)
-      for (int64_t y = 0; y < ho; ++y)
-        for (int64_t xx = 0; xx < wo; ++xx) {
-          float acc = bias ? (*bias)[o] : 0.0f;
-          for (int64_t c = 0; c < cin_g; ++c)
-            for (int64_t i = 0; i < g.kh; ++i)
-              for (int64_t j = 0; j < g.kw; ++j) {
-                const int64_t iy = y * g.sh - g.ph + i * g.dh, ix = xx * g.sw - g.pw + j * g.dw;
-                if (iy < 0 || iy >= g.h || ix < 0 || ix >= g.w) continue;
-                const float v = x[((n * g.c_in + (o / cout_g) * cin_g + c) * g.h + iy) * g.w + ix];
-                const volatile float w = wt[((o * cin_g + c) * g.kh + i) * g.kw + j];  // no FMA contraction
-                if (v != 0.0f) acc = acc + static_cast<float>(v * w);
-              }
-          out[((n * g.c_out + o) * ho + y) * wo + xx] = acc;
-        }
-  return out;
+  return reference_conv<float>(g, x, wt, bias, true);
 }
 
 std::vector<float> cpu_conv(const Geometry& g, const std::vector<float>& x, const std::vector<float>& w,
