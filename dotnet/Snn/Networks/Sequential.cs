@@ -44,9 +44,10 @@ public sealed class Sequential : Container
 
     /// <summary>
     /// Steps per block when the sequence is run in blocks of time: each block goes through every layer before the
-    /// next block starts (state carries over, so the result is that of one pass), which keeps the activations of
-    /// wide layers in cache. Null (default) picks the block so that the widest layer's output of one block is about
-    /// 4 MiB; 0 runs the whole sequence through each layer at once. Blocks are used only while nothing is recorded.
+    /// next block starts (state carries over, so the result is that of one pass), which bounds the memory of the
+    /// activations on long sequences. Null (default) picks the block so that the widest layer's output of one block
+    /// is about 64 MiB; 0 runs the whole sequence through each layer at once. Blocks are used only while nothing is
+    /// recorded.
     /// </summary>
     public long? TimeBlock
     {
@@ -60,7 +61,10 @@ public sealed class Sequential : Container
     }
 
     private long? _timeBlock;
-    private const long BlockBytes = 4L << 20;
+    // Large: every block costs each layer a hand-over to the worker threads. On the conv benchmark (docs/benchmarks.md)
+    // 80-step blocks (64 MiB) ran in 55 ms against 66 ms for 5-step (4 MiB) blocks, which kept activations in cache
+    // but paid 16 times the hand-overs; reused output blocks (docs/c-abi.md) took away most of the cost of size.
+    private const long BlockBytes = 64L << 20;
 
     /// <inheritdoc/>
     protected override Signal ForwardCore(Signal input)
