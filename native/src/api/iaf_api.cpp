@@ -171,9 +171,9 @@ SNN_API snn_status snn_iaf_forward(const snn_tensor* input, const snn_tensor* we
 
     const double h = p.dt / p.tau_mem;
     IafArgs a{};
-    a.bias = b != nullptr ? static_cast<const float*>(b->data) : nullptr;
-    a.v = st[0] != nullptr ? static_cast<float*>(st[0]->data) : nullptr;
-    a.refractory = st[1] != nullptr ? static_cast<float*>(st[1]->data) : nullptr;
+    a.bias = api::float_data(b);
+    a.v = api::float_data(st[0]);
+    a.refractory = api::float_data(st[1]);
     a.batch = B;
     a.neurons = N;
     // Exact: 1 - exp(-h) (expm1 keeps the digits for small h). RK4 on dv/dt = (v_inf - v) / tau

@@ -29,4 +29,10 @@ void require_same_device(const snn_tensor& a, const char* name_a, const snn_tens
 void require_disjoint(const snn_tensor& a, const char* name_a, const snn_tensor& b, const char* name_b);
 void require_same_shape(const snn_tensor& a, const char* name_a, const snn_tensor& b, const char* name_b);
 
+// The float32 elements of an optional (already validated) tensor, or nullptr when it was not given.
+inline float* float_data(snn_tensor* t) { return t != nullptr ? static_cast<float*>(t->data) : nullptr; }
+inline const float* float_data(const snn_tensor* t) {
+  return t != nullptr ? static_cast<const float*>(t->data) : nullptr;
+}
+
 }  // namespace snn::api

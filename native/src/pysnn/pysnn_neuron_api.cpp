@@ -163,15 +163,14 @@ SNN_API snn_status snn_pysnn_neuron_forward(const snn_tensor* input, const snn_p
     if (x.numel == 0) return;
 
     PysnnNeuronArgs a{};
-    auto data = [](snn_tensor* t) { return t != nullptr ? static_cast<float*>(t->data) : nullptr; };
     a.input = static_cast<const float*>(x.data);
     a.spikes = static_cast<float*>(s_out.data);
     a.trace_out = static_cast<float*>(tr_out.data);
-    a.record_v = data(rv);
-    a.v = data(st[0]);
-    a.trace = data(st[1]);
-    a.refractory = data(st[2]);
-    a.threshold = data(st[3]);
+    a.record_v = api::float_data(rv);
+    a.v = api::float_data(st[0]);
+    a.trace = api::float_data(st[1]);
+    a.refractory = api::float_data(st[2]);
+    a.threshold = api::float_data(st[3]);
     a.steps = x.shape[0];
     a.batch = x.shape[1];
     a.neurons = x.numel / (x.shape[0] * x.shape[1]);
