@@ -59,26 +59,23 @@ public sealed unsafe class Tensor : IDisposable
     }
 
     /// <summary>A new zero-filled tensor.</summary>
-    public static Tensor Zeros(long[] shape, DType dtype = DType.Float32, Device? device = null)
-    {
-        ArgumentNullException.ThrowIfNull(shape);
-        device ??= Device.Default;
-        snn_tensor* tensor;
-        fixed (long* extents = shape)
-            NativeCall.Check(Methods.snn_tensor_create(device.Pointer, (snn_dtype)dtype, shape.Length, extents, &tensor));
-        GC.KeepAlive(device);
-        return new Tensor(new TensorHandle(tensor), device, dtype, (long[])shape.Clone(), isView: false);
-    }
+    public static Tensor Zeros(long[] shape, DType dtype = DType.Float32, Device? device = null) =>
+        Create(shape, dtype, device, zeroFill: true);
 
     /// <summary>A new tensor whose elements are unspecified until written (no zero fill, like torch.empty): for
     /// outputs that are overwritten entirely, where zero-filling a large fresh tensor costs a pass over memory.</summary>
-    public static Tensor Empty(long[] shape, DType dtype = DType.Float32, Device? device = null)
+    public static Tensor Empty(long[] shape, DType dtype = DType.Float32, Device? device = null) =>
+        Create(shape, dtype, device, zeroFill: false);
+
+    private static Tensor Create(long[] shape, DType dtype, Device? device, bool zeroFill)
     {
         ArgumentNullException.ThrowIfNull(shape);
         device ??= Device.Default;
         snn_tensor* tensor;
         fixed (long* extents = shape)
-            NativeCall.Check(Methods.snn_tensor_create_uninitialized(device.Pointer, (snn_dtype)dtype, shape.Length, extents, &tensor));
+            NativeCall.Check(zeroFill
+                ? Methods.snn_tensor_create(device.Pointer, (snn_dtype)dtype, shape.Length, extents, &tensor)
+                : Methods.snn_tensor_create_uninitialized(device.Pointer, (snn_dtype)dtype, shape.Length, extents, &tensor));
         GC.KeepAlive(device);
         return new Tensor(new TensorHandle(tensor), device, dtype, (long[])shape.Clone(), isView: false);
     }
