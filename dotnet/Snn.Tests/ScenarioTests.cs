@@ -1,4 +1,3 @@
-using System.Runtime.InteropServices;
 using System.Text.Json;
 using Snn.Encoding;
 using Snn.Layers;
@@ -44,20 +43,18 @@ public class ScenarioTests
         using var output = layer.Forward(spikes, recordMembrane: true);
         using var output2 = layer.Forward(spikes2, output.State);
 
-        var folder = Path.Combine(Repo.ScenarioOutput, "csharp", name);
-        Directory.CreateDirectory(folder);
         var arrays = new (string Name, Tensor Tensor)[]
         {
             ("intensities", intensities), ("spikes", spikes), ("spikes2", spikes2), ("weight", layer.Weight),
             ("out_spikes", output.Spikes), ("out_membrane", output.Membrane!), ("out_state", output.State),
             ("out2_spikes", output2.Spikes), ("out2_state", output2.State),
         };
-        foreach (var (array, tensor) in arrays)
+        Repo.WriteCase(name, arrays.Select(a =>
         {
-            var values = new float[tensor.ElementCount];
-            tensor.CopyTo<float>(values);
-            File.WriteAllBytes(Path.Combine(folder, array + ".bin"), MemoryMarshal.AsBytes(values.AsSpan()).ToArray());
-        }
+            var values = new float[a.Tensor.ElementCount];
+            a.Tensor.CopyTo<float>(values);
+            return (a.Name, values);
+        }));
         Assert.True(((float[,,])output.Spikes.ToArray()).Cast<float>().Sum() > 0, "a scenario should make the layer spike");
     }
 }

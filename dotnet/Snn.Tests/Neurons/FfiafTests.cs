@@ -1,4 +1,3 @@
-using System.Runtime.InteropServices;
 using Snn.Networks;
 using Snn.Neurons;
 
@@ -184,10 +183,6 @@ public class FfiafTests
             ("state_v", Flat(layer.State["v"])), ("state_refractory", Flat(layer.State["refractory"]))]);
         Assert.True(s1.Sum() + s2.Sum() > 0);
 
-        var folder = Path.Combine(Repo.ScenarioOutput, "csharp", "ffiaf", name);
-        if (Directory.Exists(folder)) Directory.Delete(folder, recursive: true);
-        Directory.CreateDirectory(folder);
-        foreach (var (key, values) in arrays)
-            File.WriteAllBytes(Path.Combine(folder, key + ".bin"), MemoryMarshal.AsBytes(values.AsSpan()).ToArray());
+        Repo.WriteCase(Path.Combine("ffiaf", name), arrays);
     }
 }

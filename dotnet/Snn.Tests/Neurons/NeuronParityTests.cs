@@ -1,4 +1,3 @@
-using System.Runtime.InteropServices;
 using Snn.Neurons;
 
 namespace Snn.Tests.Neurons;
@@ -90,11 +89,7 @@ public class NeuronParityTests
             }
         }
 
-        var folder = Path.Combine(Repo.ScenarioOutput, "csharp", "neurons", name);
-        if (Directory.Exists(folder)) Directory.Delete(folder, recursive: true);
-        Directory.CreateDirectory(folder);
-        foreach (var (key, values) in arrays)
-            File.WriteAllBytes(Path.Combine(folder, key + ".bin"), MemoryMarshal.AsBytes(values.AsSpan()).ToArray());
+        Repo.WriteCase(Path.Combine("neurons", name), arrays);
         if (name != "li") Assert.Contains(arrays, a => a.Item1 == "out1" && a.Item2.Any(s => s > 0));
     }
 }

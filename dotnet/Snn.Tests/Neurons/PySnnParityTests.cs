@@ -1,4 +1,3 @@
-using System.Runtime.InteropServices;
 using Snn.Neurons;
 
 namespace Snn.Tests.Neurons;
@@ -56,11 +55,7 @@ public class PySnnParityTests
         foreach (var (key, value) in layer.State.OrderBy(kv => kv.Key, StringComparer.Ordinal))
             arrays.Add(("state_" + key, PySnnNeuronTests.Flat(value)));
 
-        var folder = Path.Combine(Repo.ScenarioOutput, "csharp", "pysnn_neurons", name);
-        if (Directory.Exists(folder)) Directory.Delete(folder, recursive: true);
-        Directory.CreateDirectory(folder);
-        foreach (var (key, values) in arrays)
-            File.WriteAllBytes(Path.Combine(folder, key + ".bin"), MemoryMarshal.AsBytes(values.AsSpan()).ToArray());
+        Repo.WriteCase(Path.Combine("pysnn_neurons", name), arrays);
         Assert.Contains(arrays, a => a.Item1 == "spikes1" && a.Item2.Any(s => s > 0));
     }
 }
