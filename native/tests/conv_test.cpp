@@ -162,10 +162,9 @@ std::vector<float> cpu_conv(const Geometry& g, const std::vector<float>& x, cons
   return read(output.get());
 }
 
-// Sets SNN_CONV_PATH for one scope.
-struct ConvPath {
-  explicit ConvPath(const char* path) { setenv("SNN_CONV_PATH", path, 1); }
-  ~ConvPath() { unsetenv("SNN_CONV_PATH"); }
+// SNN_CONV_PATH for one scope.
+struct ConvPath : ScopedEnv {
+  explicit ConvPath(const char* path) : ScopedEnv("SNN_CONV_PATH", path) {}
 };
 
 const Geometry kEventGeometries[] = {

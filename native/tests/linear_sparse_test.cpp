@@ -14,36 +14,10 @@ using namespace snn_test;
 
 namespace {
 
-// Sets SNN_LINEAR_PATH for one scope ("" unsets it: the automatic rule).
-class PathOverride {
- public:
-  explicit PathOverride(const char* path) {
-    const char* old = std::getenv("SNN_LINEAR_PATH");
-    had_ = old != nullptr;
-    if (had_) old_ = old;
-    if (*path != '\0') setenv("SNN_LINEAR_PATH", path, 1);
-    else unsetenv("SNN_LINEAR_PATH");
-  }
-  ~PathOverride() {
-    if (had_) setenv("SNN_LINEAR_PATH", old_.c_str(), 1);
-    else unsetenv("SNN_LINEAR_PATH");
-  }
-
- private:
-  bool had_ = false;
-  std::string old_;
+// SNN_LINEAR_PATH for one scope ("" : the automatic rule).
+struct PathOverride : ScopedEnv {
+  explicit PathOverride(const char* path) : ScopedEnv("SNN_LINEAR_PATH", path) {}
 };
-
-::testing::AssertionResult close(const std::vector<float>& expected, const std::vector<float>& actual, int64_t k) {
-  if (expected.size() != actual.size()) return ::testing::AssertionFailure() << "sizes differ";
-  for (size_t i = 0; i < expected.size(); ++i) {
-    const double tol = 1e-5 * std::sqrt(static_cast<double>(k) + 1) * (1 + std::fabs(expected[i]));
-    if (!(std::fabs(expected[i] - actual[i]) <= tol)) {
-      return ::testing::AssertionFailure() << "element " << i << ": expected " << expected[i] << " got " << actual[i];
-    }
-  }
-  return ::testing::AssertionSuccess();
-}
 
 // The documented float32 order of the sparse path, written from its definition.
 std::vector<float> sequential_float(const std::vector<float>& x, const std::vector<float>& w,
@@ -133,7 +107,7 @@ TEST(LinearSparse, MatchesReferencesForAllInputKinds) {
     const auto b = pseudo_random(static_cast<size_t>(c.N), -1, 1, seed++);
     const std::vector<float>* bias = c.with_bias ? &b : nullptr;
     const auto one = run(1, c.lead, c.K, c.N, x, w, bias);
-    EXPECT_TRUE(close(reference_linear(x, w, bias, M, c.N, c.K), one, c.K));
+    EXPECT_TRUE(close_to_sums(reference_linear(x, w, bias, M, c.N, c.K), one, c.K));
     EXPECT_TRUE(bitwise_equal(sequential_float(x, w, bias, M, c.N, c.K), one));
     EXPECT_TRUE(bitwise_equal(one, run(2, c.lead, c.K, c.N, x, w, bias)));
   }
@@ -148,7 +122,7 @@ TEST(LinearSparse, IdenticalBitsAcrossThreadCounts) {
   const auto w = pseudo_random(static_cast<size_t>(N * K), -0.1f, 0.1f, 41);
   const auto b = pseudo_random(static_cast<size_t>(N), -1, 1, 42);
   const auto one = run(1, {T, B}, K, N, x, w, &b);
-  EXPECT_TRUE(close(reference_linear(x, w, &b, T * B, N, K), one, K));
+  EXPECT_TRUE(close_to_sums(reference_linear(x, w, &b, T * B, N, K), one, K));
   EXPECT_TRUE(bitwise_equal(one, run(2, {T, B}, K, N, x, w, &b)));
   EXPECT_TRUE(bitwise_equal(one, run(3, {T, B}, K, N, x, w, &b)));
 }
@@ -187,7 +161,7 @@ TEST(LinearSparse, PathChoiceBoundary) {
       PathOverride p("");
       chosen = run(2, {M}, K, N, x, w, &b);
     }
-    EXPECT_TRUE(close(reference_linear(x, w, &b, M, N, K), dense, K));
+    EXPECT_TRUE(close_to_sums(reference_linear(x, w, &b, M, N, K), dense, K));
     EXPECT_EQ(sparse[0], 16777216.0f);                                    // the ones are lost one by one
     EXPECT_EQ(dense[0], static_cast<float>(16777216.0 + per_row));  // sum first, then 2^24 + sum rounded once
     EXPECT_TRUE(bitwise_equal(per_row <= at ? sparse : dense, chosen));

@@ -3,7 +3,9 @@
 
 #include <gtest/gtest.h>
 
+#include <cmath>
 #include <cstdint>
+#include <cstdlib>
 #include <cstring>
 #include <memory>
 #include <string>
@@ -89,6 +91,44 @@ inline ::testing::AssertionResult bitwise_equal(const std::vector<float>& expect
   }
   return ::testing::AssertionSuccess();
 }
+
+// Float32 sums of k products against a double-precision reference: within 1e-5 * sqrt(k + 1),
+// relative to 1 + |expected| (rounding errors of a k-term sum grow like sqrt(k)).
+inline ::testing::AssertionResult close_to_sums(const std::vector<float>& expected, const std::vector<float>& actual,
+                                                int64_t k) {
+  if (expected.size() != actual.size()) return ::testing::AssertionFailure() << "sizes differ";
+  for (size_t i = 0; i < expected.size(); ++i) {
+    const double tol = 1e-5 * std::sqrt(static_cast<double>(k) + 1) * (1 + std::fabs(expected[i]));
+    if (!(std::fabs(expected[i] - actual[i]) <= tol)) {
+      return ::testing::AssertionFailure() << "element " << i << ": expected " << expected[i] << " got " << actual[i];
+    }
+  }
+  return ::testing::AssertionSuccess();
+}
+
+// Sets environment variable `name` to `value` for one scope ("" unsets it), then restores what was there:
+// the kernels' path switches (SNN_LINEAR_PATH, SNN_CONV_PATH) are read on every call.
+class ScopedEnv {
+ public:
+  ScopedEnv(const char* name, const char* value) : name_(name) {
+    const char* old = std::getenv(name);
+    had_ = old != nullptr;
+    if (had_) old_ = old;
+    if (*value != '\0') setenv(name, value, 1);
+    else unsetenv(name);
+  }
+  ~ScopedEnv() {
+    if (had_) setenv(name_.c_str(), old_.c_str(), 1);
+    else unsetenv(name_.c_str());
+  }
+  ScopedEnv(const ScopedEnv&) = delete;
+  ScopedEnv& operator=(const ScopedEnv&) = delete;
+
+ private:
+  std::string name_;
+  bool had_ = false;
+  std::string old_;
+};
 
 // Deterministic test data (a 64-bit LCG, independent of the library's generator).
 inline std::vector<float> pseudo_random(size_t n, float lo, float hi, uint64_t seed) {
