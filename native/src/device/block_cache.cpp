@@ -54,11 +54,6 @@ size_t BlockCache::release() noexcept {
   return freed;
 }
 
-size_t BlockCache::cached_bytes() const {
-  std::lock_guard<std::mutex> lock(mutex_);
-  return cached_bytes_;
-}
-
 // Largest blocks first: they are the likeliest to be left over from a shape no longer in use.
 void BlockCache::evict_until(size_t room) noexcept {
   while (cached_bytes_ > room && !cached_.empty()) {

@@ -38,14 +38,13 @@ class BlockCache {
   bool give(void* p) noexcept;
   // Frees every cached block; returns the bytes given back.
   size_t release() noexcept;
-  size_t cached_bytes() const;
 
  private:
   void evict_until(size_t room) noexcept;  // caller holds mutex_
 
   const size_t min_block_, limit_;
   const std::function<void(void*)> free_block_;
-  mutable std::mutex mutex_;
+  std::mutex mutex_;
   std::unordered_map<void*, size_t> in_use_;
   std::multimap<size_t, void*> cached_;  // by size, for best fit
   size_t cached_bytes_ = 0;
