@@ -21,6 +21,7 @@
 #include <vector>
 
 #include "connections/connection_kernels.h"
+#include "core/env.h"
 
 namespace snn::cpu {
 namespace {
@@ -30,11 +31,6 @@ namespace {
 constexpr double kMaxDensity = 0.5;
 constexpr int64_t kSampleImages = 64;          // evenly spaced images the density is measured on
 constexpr int64_t kMaxAccumulator = 1 << 20;   // floats of one task's [positions, cout_g] buffer
-
-bool forced(const char* path) {
-  const char* v = std::getenv("SNN_CONV_PATH");
-  return v != nullptr && std::strcmp(v, path) == 0;
-}
 
 // Share of non-zero inputs over evenly spaced images: always the same images for a shape.
 double sampled_density(const Conv2dArgs& a) {
@@ -142,13 +138,13 @@ __attribute__((target_clones("avx512f", "avx2", "default"))) void scatter(const 
 }  // namespace
 
 bool conv2d_events(const Conv2dArgs& a, int threads) {
-  if (forced("dense")) return false;
+  if (env_is("SNN_CONV_PATH", "dense")) return false;
   const int64_t cin_g = a.in_channels / a.groups, cout_g = a.out_channels / a.groups;
   const int64_t positions = a.out_h * a.out_w;
   const int64_t taps = cin_g * a.kernel_h * a.kernel_w;
   if (a.images == 0 || positions == 0 || cout_g == 0 || taps == 0) return false;
   if (positions * cout_g > kMaxAccumulator) return false;
-  if (!forced("events") && sampled_density(a) > kMaxDensity) return false;
+  if (!env_is("SNN_CONV_PATH", "events") && sampled_density(a) > kMaxDensity) return false;
   const int64_t weights = a.out_channels * taps;
   for (int64_t k = 0; k < weights; ++k) {
     if (!std::isfinite(a.weight[k])) return false;  // skipping 0 * inf would hide the dense path's NaN

@@ -30,6 +30,7 @@
 #include <cstring>
 #include <mutex>
 
+#include "core/env.h"
 #include "core/error.h"
 #include "core/format.h"
 
@@ -313,16 +314,11 @@ void run_chunk(const Problem& p, const Lists& l, int64_t r0, int64_t nr) {
   accumulate(p, l, r0, nr);
 }
 
-bool forced(const char* name) {
-  const char* v = std::getenv("SNN_LINEAR_PATH");
-  return v != nullptr && std::strcmp(v, name) == 0;
-}
-
 }  // namespace
 
 LinearPath choose_linear_path(const LinearArgs& a) {
-  if (forced("dense")) return LinearPath::kDense;
-  if (forced("sparse")) return LinearPath::kSparse;
+  if (env_is("SNN_LINEAR_PATH", "dense")) return LinearPath::kDense;
+  if (env_is("SNN_LINEAR_PATH", "sparse")) return LinearPath::kSparse;
   if (a.rows < kSparseMinRows || a.inputs == 0 || a.outputs == 0) return LinearPath::kDense;
   const int64_t samples = std::min(a.rows, kSparseSampleRows);
   int64_t nonzero = 0;
