@@ -22,6 +22,7 @@
 
 #include "connections/connection_kernels.h"
 #include "core/env.h"
+#include "kernels/sampled_density.h"
 
 namespace snn::cpu {
 namespace {
@@ -31,18 +32,6 @@ namespace {
 constexpr double kMaxDensity = 0.5;
 constexpr int64_t kSampleImages = 64;          // evenly spaced images the density is measured on
 constexpr int64_t kMaxAccumulator = 1 << 20;   // floats of one task's [positions, cout_g] buffer
-
-// Share of non-zero inputs over evenly spaced images: always the same images for a shape.
-double sampled_density(const Conv2dArgs& a) {
-  const int64_t per_image = a.in_channels * a.in_h * a.in_w;
-  const int64_t samples = std::min(a.images, kSampleImages);
-  int64_t nonzero = 0;
-  for (int64_t s = 0; s < samples; ++s) {
-    const float* image = a.input + (s * a.images / samples) * per_image;
-    for (int64_t k = 0; k < per_image; ++k) nonzero += image[k] != 0.0f;
-  }
-  return static_cast<double>(nonzero) / static_cast<double>(samples * per_image);
-}
 
 // The taps through which input row (column) `in` reaches the outputs, as (tap, output index)
 // pairs in ascending tap order: out * stride - pad + tap * dilation == in. Computed once per call,
@@ -144,7 +133,10 @@ bool conv2d_events(const Conv2dArgs& a, int threads) {
   const int64_t taps = cin_g * a.kernel_h * a.kernel_w;
   if (a.images == 0 || positions == 0 || cout_g == 0 || taps == 0) return false;
   if (positions * cout_g > kMaxAccumulator) return false;
-  if (!env_is("SNN_CONV_PATH", "events") && sampled_density(a) > kMaxDensity) return false;
+  const int64_t per_image = a.in_channels * a.in_h * a.in_w;
+  if (!env_is("SNN_CONV_PATH", "events") && sampled_density(a.input, a.images, per_image, kSampleImages) > kMaxDensity) {
+    return false;
+  }
   const int64_t weights = a.out_channels * taps;
   for (int64_t k = 0; k < weights; ++k) {
     if (!std::isfinite(a.weight[k])) return false;  // skipping 0 * inf would hide the dense path's NaN

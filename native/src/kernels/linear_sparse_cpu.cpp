@@ -19,6 +19,7 @@
 //     the tile width, the thread count or the instruction set, so results are bit-identical at
 //     any thread count and on any x86-64 (AVX-512, AVX2 and baseline clones via target_clones).
 #include "kernels/linear_sparse_cpu.h"
+#include "kernels/sampled_density.h"
 
 #include <immintrin.h>
 #include <omp.h>
@@ -320,16 +321,7 @@ LinearPath choose_linear_path(const LinearArgs& a) {
   if (env_is("SNN_LINEAR_PATH", "dense")) return LinearPath::kDense;
   if (env_is("SNN_LINEAR_PATH", "sparse")) return LinearPath::kSparse;
   if (a.rows < kSparseMinRows || a.inputs == 0 || a.outputs == 0) return LinearPath::kDense;
-  const int64_t samples = std::min(a.rows, kSparseSampleRows);
-  int64_t nonzero = 0;
-  for (int64_t s = 0; s < samples; ++s) {
-    const int64_t r = s * a.rows / samples;  // evenly spaced, always the same rows for a shape
-    const float* x = a.input + r * a.inputs;
-    int64_t c = 0;
-    for (int64_t k = 0; k < a.inputs; ++k) c += x[k] != 0.0f;
-    nonzero += c;
-  }
-  const double density = static_cast<double>(nonzero) / (static_cast<double>(samples) * static_cast<double>(a.inputs));
+  const double density = sampled_density(a.input, a.rows, a.inputs, kSparseSampleRows);
   return density <= kSparseMaxDensity ? LinearPath::kSparse : LinearPath::kDense;
 }
 
