@@ -4,7 +4,8 @@
 // one sample and a block of kLanes consecutive neurons and walks the sample's input spikes
 // once for the whole block: the decay, the weight accumulation and the test "may this neuron
 // fire before the next input?" are branch-free loops over the lanes that gcc vectorises (the
-// task is compiled for AVX2 and for baseline x86-64; the best clone is picked at load time).
+// task is compiled for AVX-512 (x86-64-v4), AVX2 and baseline x86-64; the best clone is picked at
+// load time).
 // Only lanes that may fire take the scalar path that solves for the spike time.
 //
 // Every neuron keeps a (decaying with tau_s) and b (decaying with tau = 2 tau_s); u = b x - a x^2
@@ -161,7 +162,7 @@ struct WeightSource {
 
 // One task: neurons [n0, n0 + lanes) of one sample over its `count` input spikes. Appends the
 // block's spikes to `out` (in interval order) and adds each lane's spike count to counts[lane].
-__attribute__((target_clones("avx2", "default"))) void run_block(const FcLayerArgs& layer, const WeightSource& weights,
+__attribute__((target_clones("arch=x86-64-v4", "avx2", "default"))) void run_block(const FcLayerArgs& layer, const WeightSource& weights,
                                                                 const uint32_t* indices, const float* times,
                                                                 const Step* steps, int64_t count, int64_t n0, int lanes,
                                                                 std::vector<Emitted>& out, uint32_t* counts) {
@@ -296,7 +297,7 @@ inline double fire_exact(double& a, double& b, double now, double next, double t
 
 // One task of the exact solver: neurons [n0, n0 + lanes) of one sample over its `count` input
 // spikes, as run_block (same weight panels, same outputs).
-__attribute__((target_clones("avx2", "default"))) void run_block_exact(
+__attribute__((target_clones("arch=x86-64-v4", "avx2", "default"))) void run_block_exact(
     const FcLayerArgs& layer, const WeightSource& weights, const uint32_t* indices, const float* times,
     const ExactStep* steps, int64_t count, int64_t n0, int lanes, std::vector<Emitted>& out, uint32_t* counts) {
   const double tau = layer.tau, threshold = layer.threshold, four_threshold = 4.0 * threshold;
