@@ -12,7 +12,7 @@ namespace Snn.EventDriven;
 /// parallel, with results identical to one call per sample. The model and the differences from
 /// EvSpikeSim are in docs/event-driven.md.
 /// </summary>
-public sealed unsafe class SpikingNetwork : IReadOnlyList<FcLayer>, IDisposable
+public unsafe class SpikingNetwork : IReadOnlyList<FcLayer>, IDisposable
 {
     /// <summary>Where layers with custom callbacks are compiled by default (EvSpikeSim's default is /tmp/evspikesim).</summary>
     public const string DefaultCompilePath = "/tmp/snn-evspikesim";
