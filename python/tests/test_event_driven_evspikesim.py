@@ -206,3 +206,21 @@ def test_evspikesim_callback_sources_compile_unchanged_and_give_its_traces(es, d
             assert tn.shape == on.shape
             np.testing.assert_array_equal(on.view(np.uint32), tn.view(np.uint32), err_msg=f"{demo} neuron traces")
         assert np.abs(np.asarray(ours[0][0].synaptic_traces)).sum() > 1.0, "the traces should build up"
+
+
+@pytest.mark.parametrize("scale", [1e7, 1e8])
+def test_weights_far_beyond_the_threshold(es, scale):
+    # One input of weight scale * theta, cancelled 1 us later: the float64 model fires a dense burst.
+    # EvSpikeSim's float32 solve resolves only part of it (none at 1e8 theta); compat does the same,
+    # the exact solver gives the model's spikes.
+    w = np.array([[scale * 0.5, -scale * 0.5]], dtype=np.float32)
+    idx, times = np.array([0, 1], np.uint32), np.array([0.01, 0.010001], np.float32)
+    layers = [(2, 1, 0.01, 0.5, 0, 0)]
+    theirs, compat, exact = build_evspikesim(es, layers, [w]), build_snn(layers, [w]), build_snn(layers, [w], compat=None)
+    theirs.infer(idx.tolist(), times.tolist())
+    compat.infer(idx, times)
+    exact.infer(idx, times)
+    assert_bit_identical(evspikesim_spikes(theirs[0]), snn_spikes(compat[0]), f"{scale} theta")
+    model = ref.layer(w, 0.01, 0.5, idx, times)
+    ref.assert_close(model, ref.per_neuron(*snn_spikes(exact[0]), 1))
+    assert len(model[0]) > len(snn_spikes(compat[0])[1])
