@@ -1,8 +1,8 @@
 """snn's event-driven simulator next to EvSpikeSim 0.5.0 itself, in one process, on the same weights
 and the same inputs (docs/benchmarks.md, "Event-driven simulator").
 
-EvSpikeSim is built from its sources beside the repository (../shared/peers/EvSpikeSim) by the test
-helper python/tests/evspikesim_peer.py and cached outside the repository.
+EvSpikeSim is built from its sources beside the repository (../shared/peers/EvSpikeSim) by
+python/tests/evspikesim_peer.py, the module the tests use, and cached outside the repository.
 
 Networks (every sample: 200 input spikes, uniformly random indices, distinct uniformly random times
 in [0, 0.1) s; tau_s = 0.01 s and threshold 0.5 in every layer):
