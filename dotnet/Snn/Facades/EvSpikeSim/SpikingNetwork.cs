@@ -1,5 +1,3 @@
-using Snn.EvSpikeSim;
-
 [assembly: Snn.PythonModule("Snn.EvSpikeSim", "evspikesim")]
 
 namespace Snn.EvSpikeSim;
