@@ -105,9 +105,10 @@ SNN_API snn_status snn_event_init_weights(snn_tensor* weights, const snn_event_i
   });
 }
 
-SNN_API snn_status snn_event_network_create(snn_device* device, snn_event_network** out_network) {
-  return guard("snn_event_network_create", [&] {
-    snn_device& d = api::require_device(device, "device");
+namespace {
+
+void create_network(snn_device* device, int32_t solver, snn_event_network** out_network) {
+  snn_device& d = api::require_device(device, "device");
     api::require_ptr(out_network, "out_network");
     if (!d.backend->host_addressable()) {
       fail(SNN_ERROR_UNSUPPORTED, str("the event-driven simulator runs on CPU devices only in this release, got ",
@@ -115,7 +116,24 @@ SNN_API snn_status snn_event_network_create(snn_device* device, snn_event_networ
                                       "; open a CPU device with snn_device_create(SNN_DEVICE_CPU, 0, ...)"));
     }
     auto network = std::make_unique<event::Network>(Ref<snn_device>::share(&d));
+    network->solver = static_cast<event::Solver>(solver);
     *out_network = new snn_event_network(std::move(network));
+}
+
+}  // namespace
+
+SNN_API snn_status snn_event_network_create(snn_device* device, snn_event_network** out_network) {
+  return guard("snn_event_network_create", [&] { create_network(device, SNN_EVENT_SOLVER_EXACT, out_network); });
+}
+
+SNN_API snn_status snn_event_network_create_with_solver(snn_device* device, int32_t solver,
+                                                        snn_event_network** out_network) {
+  return guard("snn_event_network_create_with_solver", [&] {
+    if (solver != SNN_EVENT_SOLVER_EXACT && solver != SNN_EVENT_SOLVER_FLOAT32) {
+      fail(SNN_ERROR_INVALID_ARGUMENT, str("solver must be SNN_EVENT_SOLVER_EXACT (0) or SNN_EVENT_SOLVER_FLOAT32 (1), "
+                                           "got ", solver));
+    }
+    create_network(device, solver, out_network);
   });
 }
 
@@ -178,7 +196,7 @@ void add_layer(snn_event_network* network, const snn_event_fc_params* params, sn
   n.layers.reserve(n.layers.size() + 1);
   n.outputs.clear();
   n.batch = 0;
-  n.layers.push_back(event::FcLayer{p, Ref<snn_tensor>::share(&w), std::move(callbacks), {}});
+  n.layers.push_back(event::FcLayer{p, Ref<snn_tensor>::share(&w), std::move(callbacks), {}, n.solver});
   *out_index = static_cast<int64_t>(n.layers.size()) - 1;
 }
 

@@ -159,6 +159,11 @@ static_assert(offsetof(struct snn_event_initializer, kind) == 0, "offsetof(struc
 static_assert(offsetof(struct snn_event_initializer, a) == 4, "offsetof(struct snn_event_initializer, a) differs from the C# bindings");
 static_assert(offsetof(struct snn_event_initializer, b) == 8, "offsetof(struct snn_event_initializer, b) differs from the C# bindings");
 
+/* enum snn_event_solver */
+static_assert(sizeof(enum snn_event_solver) == 4, "enum snn_event_solver is not int-sized like its C# enum");
+static_assert(SNN_EVENT_SOLVER_EXACT == 0, "SNN_EVENT_SOLVER_EXACT differs from the C# bindings");
+static_assert(SNN_EVENT_SOLVER_FLOAT32 == 1, "SNN_EVENT_SOLVER_FLOAT32 differs from the C# bindings");
+
 /* enum snn_pysnn_model */
 static_assert(sizeof(enum snn_pysnn_model) == 4, "enum snn_pysnn_model is not int-sized like its C# enum");
 static_assert(SNN_PYSNN_INPUT == 0, "SNN_PYSNN_INPUT differs from the C# bindings");
