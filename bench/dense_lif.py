@@ -233,7 +233,7 @@ def sweep(args):
     device = snn.Device.cpu(args.threads)
     for n in [int(v) for v in args.sizes.split(",") if v]:
         rng = np.random.default_rng(1)
-        layer = snn.layers.Linear(n, n, device=device, seed=3)
+        layer = snn.connections.Dense(n, n, device=device, seed=3)
         out = snn.Tensor.zeros([args.steps, args.batch, n], device=device)
         for density in densities:
             for binary in (True, False):

@@ -1,3 +1,4 @@
+using Snn.Connections;
 using Snn.Layers;
 using Snn.Neurons;
 
@@ -72,15 +73,15 @@ public class NeuronTests
     }
 
     [Fact]
-    public void LinearMatchesANaiveProductAndInitialisesLikePyTorch()
+    public void DenseMatchesANaiveProductAndInitialisesLikePyTorch()
     {
-        using var linear = new Linear(13, 7, seed: 5);
+        using var linear = new Dense(13, 7, seed: 5);
         var w = Flat(linear.Weight);
         var b = Flat(linear.Bias!);
         var bound = 1 / Math.Sqrt(13);
         Assert.All(w.Concat(b), v => Assert.InRange(v, -bound, bound));
-        using (var same = new Linear(13, 7, seed: 5)) Assert.Equal(w, Flat(same.Weight));
-        using (var other = new Linear(13, 7, seed: 6)) Assert.NotEqual(w, Flat(other.Weight));
+        using (var same = new Dense(13, 7, seed: 5)) Assert.Equal(w, Flat(same.Weight));
+        using (var other = new Dense(13, 7, seed: 6)) Assert.NotEqual(w, Flat(other.Weight));
 
         var x = Reference.RandomArray(4 * 5 * 13, seed: 8);
         using var input = Tensor.FromArray(x, [4, 5, 13]);
@@ -89,7 +90,7 @@ public class NeuronTests
         var expected = Reference.Linear(x, 20, 13, w, 7, b);
         Assert.All(expected.Zip(Flat(y)), pair => Assert.Equal(pair.First, pair.Second, 1e-5f));
 
-        using var noBias = new Linear(13, 7, bias: false);
+        using var noBias = new Dense(13, 7, bias: false);
         Assert.Null(noBias.Bias);
         using var wrong = Tensor.Zeros([2, 12]);
         Assert.Throws<SnnArgumentException>(() => linear.Forward(wrong));

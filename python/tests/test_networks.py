@@ -10,8 +10,8 @@ import numpy as np
 import pytest
 
 import snn
-from snn.networks import Graph, GraphBuilder, Layer, NetworkFileException, NeuronLayer, Sequential
-from snn.neurons import NeuronKind, NeuronModel, ResetMode, SpikeTiming
+from snn.networks import Graph, GraphBuilder, Layer, NetworkFileException, Sequential
+from snn.neurons import NeuronKind, Population, NeuronModel, ResetMode, SpikeTiming
 
 from parity import OUT
 
@@ -21,7 +21,7 @@ T, B, N = 40, 3, 8
 def lif(name, size=N):
     model = NeuronModel(NeuronKind.LIF, size, 1.0, SpikeTiming.AFTER_INPUT, ResetMode.SUBTRACT)
     model.beta = 0.5
-    return NeuronLayer(model, name)
+    return Population(model, name)
 
 
 def lif_reference(current, v=None):

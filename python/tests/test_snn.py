@@ -8,7 +8,8 @@ import pytest
 
 import snn
 from snn.encoding import PoissonEncoder
-from snn.layers import DenseLif, Linear
+from snn.connections import Dense
+from snn.layers import DenseLif
 from snn.neurons import Lif, LifOutput, ResetMode
 
 
@@ -134,7 +135,7 @@ def test_lif_and_linear_properties():
         spikes, membrane, state = _lif_oracle(current, 0.25, 2.0, "zero")
         np.testing.assert_allclose(np.asarray(out.membrane), membrane)
         np.testing.assert_array_equal(np.asarray(out.spikes), spikes)
-    with Linear(4, 2, bias=False, seed=1) as linear:
+    with Dense(4, 2, bias=False, seed=1) as linear:
         assert linear.bias is None
         x = np.ones((5, 4), dtype=np.float32)
         with linear.forward(x) as y:

@@ -20,14 +20,14 @@ public class NeuronParityTests
 
     private static NeuronModel Model(string name) => name switch
     {
-        "if" => new IF(N, threshold: 0.9f),
-        "lif" => new LIF(N, seed: 3),
-        "li" => new LI(N),
-        "alif" => new ALIF(N, seed: 4),
-        "cubalif" => new CuBaLIF(N, seed: 5),
-        "rif" => new RIF(N, seed: 6),
-        "rlif" => new RLIF(N, seed: 7),
-        "rcubalif" => new RCuBaLIF(N, beta: 0.95f, seed: 8),
+        "if" => NeuronModel.Create(NeuronKind.If, N, threshold: 0.9f),
+        "lif" => NeuronModel.Create(NeuronKind.Lif, N, seed: 3),
+        "li" => NeuronModel.Create(NeuronKind.Li, N),
+        "alif" => NeuronModel.Create(NeuronKind.Alif, N, seed: 4),
+        "cubalif" => NeuronModel.Create(NeuronKind.CubaLif, N, seed: 5),
+        "rif" => NeuronModel.Create(NeuronKind.If, N, seed: 6, recurrent: true),
+        "rlif" => NeuronModel.Create(NeuronKind.Lif, N, seed: 7, recurrent: true),
+        "rcubalif" => NeuronModel.Create(NeuronKind.CubaLif, N, beta: 0.95f, seed: 8, recurrent: true),
         "options" => new NeuronModel(NeuronKind.Alif, N, 0.5f, SpikeTiming.AfterInput, ResetMode.Zero)
         {
             InclusiveThreshold = true, RefractorySteps = 2, MaxSpikesPerStep = 3, Beta = 0.85f, Gamma = 0.7f,

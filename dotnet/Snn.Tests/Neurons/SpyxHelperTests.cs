@@ -1,4 +1,4 @@
-using Snn.Neurons;
+using Snn.Spyx;
 
 namespace Snn.Tests.Neurons;
 
@@ -68,7 +68,7 @@ public class SpyxHelperTests
                     Assert.Equal(At(2 * oh, 2 * ow, c) + At(2 * oh, 2 * ow + 1, c) + At(2 * oh + 1, 2 * ow, c) + At(2 * oh + 1, 2 * ow + 1, c),
                         got[(oh * 2 + ow) * 2 + c]);
 
-        using var same = Pooling.SumPool(value, 2, 2, "SAME"); // H 5 -> 3: one zero row padded at the bottom
+        using var same = Functions.SumPool(value, 2, 2, "SAME"); // H 5 -> 3: one zero row padded at the bottom
         Assert.Equal(new long[] { 1, 3, 2, 2 }, same.Shape);
         Assert.Equal(At(4, 0, 1) + At(4, 1, 1), Flat(same)[(2 * 2 + 0) * 2 + 1]);
 

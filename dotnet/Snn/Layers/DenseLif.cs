@@ -1,3 +1,4 @@
+using Snn.Connections;
 using Snn.Neurons;
 
 namespace Snn.Layers;
@@ -17,12 +18,12 @@ public sealed class DenseLif : IDisposable
     public DenseLif(int inFeatures, int outFeatures, float beta = 0.9f, float threshold = 1f,
         ResetMode resetMode = ResetMode.Subtract, bool bias = true, Device? device = null, ulong seed = 0)
     {
-        Synapses = new Linear(inFeatures, outFeatures, bias, device, seed);
+        Synapses = new Dense(inFeatures, outFeatures, bias, device, seed);
         _neurons = new Lif(beta, threshold, resetMode);
     }
 
     /// <summary>The projection from inputs to neuron currents (weights and bias).</summary>
-    public Linear Synapses { get; }
+    public Dense Synapses { get; }
 
     /// <summary>Inputs per sample.</summary>
     public int InFeatures => Synapses.InFeatures;

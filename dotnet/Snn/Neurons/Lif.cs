@@ -6,7 +6,7 @@ namespace Snn.Neurons;
 /// Leaky integrate-and-fire neurons in snnTorch's convention, run over all time steps in one native call. Per step:
 /// V = Beta * V + I[t]; spike when V &gt; Threshold; then reset by <see cref="ResetMode"/>. It is the
 /// <see cref="NeuronKind.Lif"/> model of the neuron family with <see cref="SpikeTiming.AfterInput"/>, for any number
-/// of neurons; <see cref="LIF"/> is Spyx's.
+/// of neurons; <see cref="Spyx.LIF"/> is Spyx's.
 /// </summary>
 public sealed class Lif
 {

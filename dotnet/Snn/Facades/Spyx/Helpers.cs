@@ -2,8 +2,9 @@
 // C# holds the shapes and options; the sums run natively (snn_spike_count, snn_population_code, snn_sum_pool).
 using Snn.Interop;
 using Snn.Native;
+using Snn.Neurons;
 
-namespace Snn.Neurons;
+namespace Snn.Spyx;
 
 /// <summary>
 /// Spyx's ActivityRegularization: counts the spikes each neuron emits, per batch row, over every sequence given
@@ -18,7 +19,7 @@ public sealed unsafe class ActivityRegularization : IDisposable
     public void Accumulate(Tensor spikes)
     {
         ArgumentNullException.ThrowIfNull(spikes);
-        var shape = Lif.RequireSequence(spikes, nameof(spikes));
+        var shape = NeuronModel.RequireSequence(spikes, nameof(spikes));
         if (SpikeCount is { } counts && (counts.Device != spikes.Device || !counts.Shape.SequenceEqual(shape[1..])))
             throw new SnnArgumentException(ErrorCode.InvalidArgument,
                 $"the spike counts so far are [{string.Join(", ", counts.Shape)}] on {counts.Device.Kind}:{counts.Device.Ordinal}, but these spikes are [{string.Join(", ", shape)}] on {spikes.Device.Kind}:{spikes.Device.Ordinal}; call Reset() before counting another shape or device.");
@@ -198,8 +199,8 @@ public sealed unsafe class SumPool
     };
 }
 
-/// <summary>Spyx's pooling function.</summary>
-public static class Pooling
+/// <summary>Spyx's module-level functions (spyx.nn.sum_pool).</summary>
+public static class Functions
 {
     /// <summary>Spyx's sum_pool: <c>new SumPool(windowShape, strides, padding, channelAxis).Forward(value)</c>.</summary>
     public static Tensor SumPool(Tensor value, int[] windowShape, int[] strides, string padding, int? channelAxis = -1) =>
