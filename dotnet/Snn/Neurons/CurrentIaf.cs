@@ -131,12 +131,15 @@ public sealed unsafe class CurrentIaf : Layer
     public double TauMem { get; }
 
     /// <summary>Firing threshold in volts (a spike when v &gt; v_thresh).</summary>
+    [PythonName("v_thresh")]
     public double VThresh { get; }
 
     /// <summary>Potential after a spike in volts.</summary>
+    [PythonName("v_reset")]
     public double VReset { get; }
 
     /// <summary>Resting potential in volts; the membrane starts here.</summary>
+    [PythonName("v_rest")]
     public double VRest { get; }
 
     /// <summary>Refractory period in seconds, as given.</summary>

@@ -32,6 +32,11 @@ public abstract class TraceNeuron : Population
     /// <summary>Trace decay per step ("linear") or time constant ("exponential").</summary>
     public float TauT => Neurons.TauT;
 
+    /// <summary>PySNN's <c>neuron(x)</c> from Python: input [T, B, ...cells] of any numeric or bool dtype (PySNN's spikes
+    /// are uint8 or bool); returns the spikes and their trace.</summary>
+    [PythonName("__call__")]
+    public Signal Invoke(Array x) => Spikes.Forward(this, x, null);
+
     /// <summary>The shape of a saved configuration: "shape", or "cells_shape" in files written before populations.</summary>
     private protected static long[] CellsOf(LayerConfig config) =>
         config.Contains("shape") ? config.GetIntArray("shape") : config.GetIntArray("cells_shape");
