@@ -8,8 +8,8 @@ import numpy as np
 import pytest
 
 import snn
-from snn.neurons import (Lif, NeuronKind, NeuronModel, ResetMode,
-                         SpikeTiming)
+from snn.layers import DenseLif
+from snn.neurons import NeuronKind, NeuronModel, ResetMode, SpikeTiming
 
 f32 = np.float32
 
@@ -286,15 +286,17 @@ def test_streaming_in_two_halves_equals_one_run():
             assert whole.state.adaptation is None and whole.membrane is None
 
 
-def test_lif_keeps_its_snntorch_convention_on_the_family():
+def test_dense_lif_keeps_the_snntorch_convention_of_the_family():
     x = random_input((20, 3, N), 30)
-    with Lif(0.9, 1.0).forward(x, record_membrane=True) as old, \
+    with DenseLif(N, N, beta=0.9, threshold=1.0, bias=False) as layer, \
             NeuronModel(NeuronKind.LIF, N, 1.0, SpikeTiming.AFTER_INPUT) as model:
+        layer.weight.copy_from(np.eye(N, dtype=f32))  # identity weights: the currents are the input itself
+        layer.record("membrane")
         model.beta = 0.9
-        with model.forward(x, record=True) as new:
-            assert_bitwise(np.asarray(old.spikes), np.asarray(new.output), "spikes")
-            assert_bitwise(np.asarray(old.membrane), np.asarray(new.membrane), "membrane")
-            assert_bitwise(np.asarray(old.state), np.asarray(new.state.membrane), "state")
+        with layer.forward(x) as old, model.forward(x, record=True) as new:
+            assert_bitwise(np.asarray(old.values), np.asarray(new.output), "spikes")
+            assert_bitwise(np.asarray(layer.recorded["membrane"]), np.asarray(new.membrane), "membrane")
+            assert_bitwise(np.asarray(layer.state["membrane"]), np.asarray(new.state.membrane), "state")
 
 
 def test_spyx_initialisation():

@@ -9,7 +9,7 @@ import pytest
 
 from parity import float32_arrays, write_and_compare
 import snn
-from snn.neurons import Lif, NeuronKind, NeuronModel, ResetMode, SpikeTiming
+from snn.neurons import NeuronKind, NeuronModel, ResetMode, SpikeTiming
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 STEPS, BATCH, N = 16, 2, 13
@@ -39,12 +39,14 @@ def run(name):
             arrays[key] = np.asarray(tensor)
 
     if name == "lif_snntorch":
-        lif = Lif(0.9, 1.0)
-        with lif.forward(first, record_membrane=True) as a, lif.forward(second, a.state, record_membrane=True) as b:
-            for tag, out in (("1", a), ("2", b)):
-                add("out" + tag, out.spikes)
-                add("membrane" + tag, out.membrane)
-                add(f"state{tag}_membrane", out.state)
+        # snnTorch's LIF: the family's LIF with the spike after the input and the decay checked, not clamped.
+        with NeuronModel(NeuronKind.LIF, N, 1.0, SpikeTiming.AFTER_INPUT) as lif:
+            lif.beta, lif.clip_decays = 0.9, False
+            with lif.forward(first, record=True) as a, lif.forward(second, a.state, record=True) as b:
+                for tag, out in (("1", a), ("2", b)):
+                    add("out" + tag, out.output)
+                    add("membrane" + tag, out.membrane)
+                    add(f"state{tag}_membrane", out.state.membrane)
         return arrays
     with model(name) as m:
         add("alpha", m.alpha_per_neuron)

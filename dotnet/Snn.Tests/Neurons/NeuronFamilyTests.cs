@@ -142,16 +142,21 @@ public class NeuronFamilyTests
     }
 
     [Fact]
-    public void LifIsTheFamilysLifWithTheSpikeAfterTheInput()
+    public void DenseLifIsTheFamilysLifWithTheSpikeAfterTheInput()
     {
         var x = Reference.RandomArray(Steps * Batch * N, 1, -0.4f, 1.2f);
         using var input = Tensor.FromArray(x, [Steps, Batch, N]);
-        using var snnTorch = new Lif(0.9f, 1f).Forward(input, recordMembrane: true);
+        using var layer = new Snn.Layers.DenseLif(N, N, beta: 0.9f, threshold: 1f, bias: false);
+        var identity = new float[N * N];
+        for (var i = 0; i < N; i++) identity[i * N + i] = 1f; // the currents are the input itself
+        layer.Weight.CopyFrom(identity);
+        layer.Record("membrane");
+        using var snnTorch = layer.Forward(input);
         using var family = new NeuronModel(NeuronKind.Lif, N, 1f, SpikeTiming.AfterInput) { Beta = 0.9f, ClipDecays = false };
         using var output = family.Forward(input, record: true);
-        Assert.Equal(Flat(snnTorch.Spikes), Flat(output.Output));
-        Assert.Equal(Flat(snnTorch.Membrane!), Flat(output.Membrane!));
-        Assert.Equal(Flat(snnTorch.State), Flat(output.State.Membrane));
+        Assert.Equal(Flat(snnTorch.Values), Flat(output.Output));
+        Assert.Equal(Flat(layer.Recorded["membrane"]), Flat(output.Membrane!));
+        Assert.Equal(Flat(layer.State["membrane"]), Flat(output.State.Membrane));
     }
 
     [Fact]
