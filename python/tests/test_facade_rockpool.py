@@ -17,7 +17,7 @@ TAU, V_TH, V_RESET, V_REST = 0.02, -0.055, -0.065, -0.065
 
 def test_constant_drive_fires_at_the_analytic_period():
     weights = np.array([[1e-3, 2e-3, 4e-3], [1e-3, 1e-3, 1e-3]], f32)
-    lyr = FFIAFBrian(weights, bias=0.0, dt=DT, tau_mem=np.full(N, TAU), v_thresh=np.full(N, V_TH),
+    lyr = FFIAFBrian(weights.astype(np.float64), bias=0.0,  # Rockpool users pass float64 matrices dt=DT, tau_mem=np.full(N, TAU), v_thresh=np.full(N, V_TH),
                      v_reset=np.full(N, V_RESET), v_rest=np.full(N, V_REST), refractory=0.0,
                      integrator_name="exact", name="iaf", record=True)
     steps = 2000

@@ -20,7 +20,7 @@ public class FFIAFBrian : TimedModule
     /// v_reset=-65mV, v_rest=-65mV, refractory=0, integrator_name='rk4', name='unnamed', record=False)</c>.
     /// <paramref name="bias"/> is one current for all neurons or one per neuron; <paramref name="tauMem"/>,
     /// <paramref name="vThresh"/>, <paramref name="vReset"/> and <paramref name="vRest"/> are one value or an [N] vector.</summary>
-    public FFIAFBrian(float[,] weights, object? bias = null, double dt = 1e-4, double noiseStd = 0, object? tauMem = null,
+    public FFIAFBrian(Array weights, object? bias = null, double dt = 1e-4, double noiseStd = 0, object? tauMem = null,
         object? vThresh = null, object? vReset = null, object? vRest = null, double refractory = 0,
         string integratorName = "rk4", string name = "unnamed", bool record = false, ulong seed = 0, Device? device = null)
         : base(Build(weights, bias, dt, noiseStd, tauMem, vThresh, vReset, vRest, refractory, integratorName, name, seed, device),
@@ -35,10 +35,10 @@ public class FFIAFBrian : TimedModule
     /// <summary>The integrator, "rk4" or "exact".</summary>
     public string IntegratorName => Population.IntegratorName;
 
-    private static CurrentIaf Build(float[,] weights, object? bias, double dt, double noiseStd, object? tauMem, object? vThresh,
+    private static CurrentIaf Build(Array matrix, object? bias, double dt, double noiseStd, object? tauMem, object? vThresh,
         object? vReset, object? vRest, double refractory, string integratorName, string name, ulong seed, Device? device)
     {
-        ArgumentNullException.ThrowIfNull(weights);
+        var weights = Matrix(matrix);
         var n = weights.GetLength(1);
         var tau = Uniform(tauMem, 0.02, "tau_mem", n);
         var thresh = Uniform(vThresh, -0.055, "v_thresh", n);
@@ -65,6 +65,19 @@ public class FFIAFBrian : TimedModule
         return values[0];
     }
 
+    /// <summary>Rockpool's weights arrive as any numeric [N_in, N] array (numpy float64 usually); the layer keeps float32.</summary>
+    private static float[,] Matrix(Array weights)
+    {
+        ArgumentNullException.ThrowIfNull(weights);
+        if (weights is float[,] ready) return ready;
+        if (weights.Rank != 2)
+            throw new SnnArgumentException(ErrorCode.InvalidArgument, $"weights must be a matrix [N_in, N], got rank {weights.Rank}.");
+        var values = ArrayData.Doubles(weights, "weights");
+        var result = new float[weights.GetLength(0), weights.GetLength(1)];
+        for (var i = 0; i < values.Length; i++) result[i / result.GetLength(1), i % result.GetLength(1)] = (float)values[i];
+        return result;
+    }
+
     private static double Number(object value, string what) => value is IConvertible c and not string and not bool
         ? c.ToDouble(CultureInfo.InvariantCulture)
         : throw new SnnArgumentException(ErrorCode.InvalidArgument, $"{what} must be a number or an [N] vector, got {value.GetType().Name}.");
@@ -75,8 +88,8 @@ public class FFIAFBrian : TimedModule
 /// <summary>Rockpool's FFIAF under its short name: <see cref="FFIAFBrian"/> with the same arguments and defaults.</summary>
 public sealed class FFIAF : FFIAFBrian
 {
-    /// <inheritdoc cref="FFIAFBrian(float[,], object?, double, double, object?, object?, object?, object?, double, string, string, bool, ulong, Device?)"/>
-    public FFIAF(float[,] weights, object? bias = null, double dt = 1e-4, double noiseStd = 0, object? tauMem = null,
+    /// <inheritdoc cref="FFIAFBrian(Array, object?, double, double, object?, object?, object?, object?, double, string, string, bool, ulong, Device?)"/>
+    public FFIAF(Array weights, object? bias = null, double dt = 1e-4, double noiseStd = 0, object? tauMem = null,
         object? vThresh = null, object? vReset = null, object? vRest = null, double refractory = 0,
         string integratorName = "rk4", string name = "unnamed", bool record = false, ulong seed = 0, Device? device = null)
         : base(weights, bias, dt, noiseStd, tauMem, vThresh, vReset, vRest, refractory, integratorName, name, record, seed, device) { }
