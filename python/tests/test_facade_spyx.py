@@ -119,3 +119,23 @@ def test_helpers_live_in_the_facade():
         np.testing.assert_array_equal(np.array(coded), np.full((2, 3), 2, f32))
     with nn.Functions.sum_pool(np.ones((1, 4, 4, 1), f32), 2, 2, "VALID") as pooled:
         np.testing.assert_array_equal(np.array(pooled), np.full((1, 2, 2, 1), 4, f32))
+
+
+def test_a_core_steps_as_haiku_calls_it():
+    """Spyx's cores are called one step at a time, `spikes, V = core(x, V)`, from `core.initial_state(batch)`."""
+    x = dyadic(np.random.default_rng(8), (T, B, H)) * 2
+    with nn.LIF((H,), beta=0.5) as lif:
+        V = lif.initial_state(B)
+        steps = []
+        for t in range(T):
+            spikes, V = lif(x[t], V)
+            steps.append(np.array(spikes))
+        whole = run(lif, x)  # the layer's own state is untouched by the step calls
+    np.testing.assert_array_equal(np.stack(steps), whole)
+    np.testing.assert_array_equal(whole, lif_reference(x, f32(0.5), f32(1.0)))
+    with pytest.raises(snn.SnnArgumentException, match="takes one step"):
+        nn.LIF((H,))(x, nn.LIF((H,)).initial_state(B))
+    pool = nn.SumPool(2, 2, "VALID")
+    np.testing.assert_array_equal(np.array(pool(np.ones((1, 4, 4, 1), f32))), np.full((1, 2, 2, 1), 4, f32))
+    np.testing.assert_array_equal(np.array(nn.PopulationCode(2)(np.ones((3, 4), f32))), np.full((3, 2), 2, f32))
+    assert nn.ActivityRegularization().name == "ActReg"

@@ -155,4 +155,25 @@ public class SpyxFacadeTests
         Assert.All(Flat(state.Current!), v => Assert.Equal(0f, v));
         Assert.Equal(new long[] { H, H }, cell.Parameters["recurrent_weight"].Shape);
     }
+
+    [Fact]
+    public void ACoreStepsAsHaikuCallsIt()
+    {
+        var x = Dyadic(8, T * B * H).Select(v => 2 * v).ToArray();
+        using var lif = new LIF([H], beta: 0.5f);
+        var state = lif.InitialState(B);
+        var steps = new List<float>();
+        for (var t = 0; t < T; t++)
+        {
+            using var input = Tensor.FromArray(x[(t * B * H)..((t + 1) * B * H)], [B, H]);
+            var (spikes, next) = lif.Invoke(input, state);
+            using (spikes) steps.AddRange(Flat(spikes));
+            state.Dispose();
+            state = next;
+        }
+        state.Dispose();
+        var whole = Run(lif, x, [T, B, H]);
+        Assert.Equal(whole, steps);
+        Assert.Equal(LifReference(x, B * H, _ => 0.5f, 1f), whole);
+    }
 }

@@ -5,15 +5,29 @@ using Snn.Neurons;
 
 namespace Snn.Spyx;
 
-/// <summary>Spyx's ActivityRegularization: the core <see cref="SpikeCounter"/> under Spyx's name.</summary>
-public sealed class ActivityRegularization : SpikeCounter;
+/// <summary>Spyx's <c>ActivityRegularization(name='ActReg')</c>: the core <see cref="SpikeCounter"/> under Spyx's name.</summary>
+public sealed class ActivityRegularization(string name = "ActReg") : SpikeCounter
+{
+    /// <summary>The module's name.</summary>
+    public string Name { get; } = name;
+}
 
-/// <summary>Spyx's <c>PopulationCode(num_classes)</c>: the core <see cref="Connections.PopulationCode"/>.</summary>
-public sealed class PopulationCode(int numClasses) : Connections.PopulationCode(numClasses);
+/// <summary>Spyx's <c>PopulationCode(num_classes)</c>: the core <see cref="Connections.PopulationCode"/>, called as
+/// <c>code(x)</c> from Python.</summary>
+public sealed class PopulationCode(int numClasses) : Connections.PopulationCode(numClasses)
+{
+    /// <summary><see cref="Connections.PopulationCode.Forward"/>, as Spyx's users call it.</summary>
+    [PythonName("__call__")]
+    public Tensor Invoke(Tensor x) => Forward(x);
+}
 
 /// <summary>Spyx's <c>SumPool(window_shape, strides, padding, channel_axis=-1)</c>: the core <see cref="Connections.SumPool"/>.</summary>
 public sealed class SumPool : Connections.SumPool
 {
+    /// <summary>Spyx's <c>SumPool(...)(value)</c>: <see cref="Connections.SumPool.Forward"/>.</summary>
+    [PythonName("__call__")]
+    public Tensor Invoke(Tensor value) => Forward(value);
+
     /// <summary>Per-axis window and strides, padding "VALID" or "SAME".</summary>
     public SumPool(int[] windowShape, int[] strides, string padding, int? channelAxis = -1) : base(windowShape, strides, padding, channelAxis) { }
 

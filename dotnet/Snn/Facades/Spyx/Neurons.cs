@@ -38,6 +38,25 @@ public abstract class SpyxNeuron : Population
     /// <summary>Spyx's <c>initial_state(batch_size)</c>: a zero state [batch, N] of every variable the model uses.</summary>
     public NeuronState InitialState(int batchSize) => Neurons.InitialState(batchSize);
 
+    /// <summary>
+    /// Spyx's <c>core(x, state)</c>, one step as Haiku calls an RNN core: <paramref name="x"/> [B, ...hidden_shape] and
+    /// the state (from <see cref="InitialState"/> or the previous step) give this step's output [B, ...hidden_shape] and
+    /// the next state; <paramref name="state"/> is not modified. Python writes it <c>spikes, V = lif(x, V)</c>.
+    /// </summary>
+    [PythonName("__call__")]
+    public (Tensor Output, NeuronState State) Invoke(Tensor x, NeuronState state)
+    {
+        ArgumentNullException.ThrowIfNull(x);
+        ArgumentNullException.ThrowIfNull(state);
+        var shape = x.Shape;
+        if (shape.Length != HiddenShape.Length + 1 || !shape.AsSpan(1).SequenceEqual(HiddenShape))
+            throw new SnnArgumentException(ErrorCode.InvalidArgument,
+                $"{Name} takes one step [batch, {string.Join(", ", HiddenShape)}], got [{string.Join(", ", shape)}]; pass a whole sequence [time, batch, ...] to Forward.");
+        using var step = x.Reshape(1, shape[0], Neurons.Size);
+        var result = Neurons.Forward(step, state);
+        using (result.Output) return (result.Output.Reshape(shape), result.State);
+    }
+
     /// <summary>Builds the model: <paramref name="kind"/> with Spyx's initialisation, then per-neuron arrays where given.</summary>
     private protected static NeuronModel Build(NeuronKind kind, long[] hiddenShape, object? alpha, object? beta, object? gamma,
         float threshold, bool recurrent, ulong seed, Device? device)
