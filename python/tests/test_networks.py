@@ -102,6 +102,20 @@ def test_save_and_load_round_trip_in_python(tmp_path):
         np.testing.assert_array_equal(np.asarray(loaded.forward(x[20:]).values), expected)
 
 
+def test_to_moves_a_network_with_its_state():
+    x = dyadic_input(5)
+    with Sequential(lif("a"), lif("b")) as net, snn.Device.cpu(2) as device:
+        net.forward(x[:20])
+        with net.to(device) as moved:
+            assert moved.device == device and moved.device != net.device
+            assert sorted(moved.state.keys()) == ["a.membrane", "b.membrane"]
+            expected = np.asarray(net.forward(x[20:]).values)
+            with snn.Tensor.from_array(np.ascontiguousarray(x[20:]), device=device) as rest:
+                np.testing.assert_array_equal(np.asarray(moved.forward(rest).values), expected)
+    spikes, _, _ = lif_reference(lif_reference(x)[0])
+    np.testing.assert_array_equal(expected, spikes[20:])
+
+
 def test_network_saved_by_csharp_runs_identically_in_python(tmp_path):
     folder = os.path.join(OUT, "csharp", "networks")
     assert os.path.isdir(folder), f"{folder} is missing: run the C# tests first (dotnet test Bindings.sln) with the same SNN_SCENARIO_OUT"
