@@ -38,8 +38,7 @@ def test_a_pysnn_network_runs_as_written():
     neuron = LIFNeuron(N_OUT, 1.0, 0.0, 0.6, 1.0, DT, 0.0, 0.8, 0.5)
     with inp, fc, neuron:
         assert (fc.batch_size, fc.dt, fc.delay, fc.delay_steps) == (B, 1.0, 1.0, 1)
-        with inp(x) as s_in:
-            spikes_in, trace_in = np.array(s_in.values), np.array(s_in.trace)
+        spikes_in, trace_in = (np.array(t) for t in inp(x))  # PySNN: x, trace = self.input(x)
         np.testing.assert_array_equal(spikes_in, x.astype(f32))
         with fc(spikes_in.astype(np.uint8), trace_in) as a:
             potentials = np.array(a.values)

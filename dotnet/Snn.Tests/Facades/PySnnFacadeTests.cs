@@ -30,6 +30,9 @@ public class PySnnFacadeTests
         using var neuron = new LIFNeuron(NOut, 1f, 0f, 0.6f, 1f, 1f, 0f, 0.8f, 0.5f);
         Assert.Equal((B, 1.0, 1.0, 1), (fc.BatchSize!.Value, fc.Dt, fc.Delay, fc.DelaySteps));
         using var potentials = fc.Invoke(x);
+        var (values, synapseTrace) = potentials; // PySNN's (activation potentials, trace) pair
+        Assert.Same(potentials.Values, values);
+        Assert.Null(synapseTrace); // the summed potentials carry no per-synapse trace (docs/connections.md)
         var w = Flat(fc.Weight);
         Assert.All(w, v => Assert.InRange(v, 0f, 1f)); // PySNN's uniform(0, 1) start
         var a = Flat(potentials.Values);
