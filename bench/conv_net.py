@@ -6,7 +6,7 @@ Network (LIF everywhere: beta 0.9, threshold 1, spike on the updated membrane, r
   -> Linear 1568->10 -> LIF, over T = 100 steps of Poisson-encoded test images, forward only.
 
 Rows (median of --repeats runs after --warmup, each over one batch of --batch images):
-  snn network      snn.networks.Sequential of snn.connections layers and NeuronLayer populations, from Python:
+  snn network      snn.networks.Sequential of snn.connections layers and Population layers, from Python:
                    each connection runs once over all T*B frames, each population runs its native recurrence
   torch loop       the usual PyTorch way: a Python loop over t running the whole network on frame t
   torch best       PyTorch layer by layer: each convolution/pool over all T*B frames at once, a Python loop
@@ -33,7 +33,8 @@ import snn  # noqa: E402
 from snn.connections import Conv2d, Flatten, Linear, MaxPool2d  # noqa: E402
 from snn.datasets import FashionMnist  # noqa: E402
 from snn.encoding import PoissonEncoder  # noqa: E402
-from snn.networks import NeuronLayer, Sequential  # noqa: E402
+from snn.networks import Sequential  # noqa: E402
+from snn.neurons import Population  # noqa: E402
 from snn.neurons import NeuronKind, NeuronModel, ResetMode, SpikeTiming  # noqa: E402
 
 BETA, THRESHOLD = 0.9, 1.0
@@ -43,7 +44,7 @@ def lif(shape, device, name):
     size = int(np.prod(shape))
     model = NeuronModel(NeuronKind.LIF, size, THRESHOLD, SpikeTiming.AFTER_INPUT, ResetMode.SUBTRACT, device)
     model.beta = BETA
-    return NeuronLayer(model, name, list(shape))
+    return Population(model, name, list(shape))
 
 
 def snn_network(device):

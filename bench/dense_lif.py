@@ -8,7 +8,7 @@ probability p = 0.2, then n = 1024 at p = 0.05 and 0.5 to show where input spars
 Rows of each configuration, each the median over --rounds rounds of --repeats runs after --warmup
 runs (spread = min..max); in every round each row runs its block of calls in turn, and the C#
 process runs between rounds, so that load from other processes falls on all rows alike:
-  snn matmul            Linear.forward over all T*B rows (the sparse-input path for spikes, else sgemm)
+  snn matmul            Dense.forward over all T*B rows (the sparse-input path for spikes, else sgemm)
   snn layer             DenseLif.forward: the projection + the native LIF recurrence
   snn layer, dense path the same with SNN_LINEAR_PATH=dense: one OpenBLAS sgemm, as before the sparse path
   snn layer (C#)        DenseLif.Forward from C# (bench/csharp), to show the Python bridge's overhead
@@ -165,9 +165,10 @@ def run_config(args, n, density):
     currents = snn.Tensor.zeros([args.steps, args.batch, n], device=device)
 
     with torch.no_grad():
-        ours = np.asarray(layer.forward(x_snn).spikes)
+        ours = np.asarray(layer.forward(x_snn).values)
+        layer.reset_state()  # each comparison starts from rest, as the torch loop does
         with linear_path("dense"):
-            ours_dense = np.asarray(layer.forward(x_snn).spikes)
+            ours_dense = np.asarray(layer.forward(x_snn).values)
         theirs = torch_loop(fc, x_torch, 0.9, 1.0).numpy()
         theirs_onednn = torch_best_onednn(fc_mkldnn, x_torch, 0.9, 1.0).numpy()
     agree = {"snn": float((ours == theirs).mean()), "snn dense path": float((ours_dense == theirs).mean()),
@@ -223,7 +224,7 @@ def run_config(args, n, density):
 
 
 def sweep(args):
-    """Linear.forward alone on the forced dense (sgemm) and sparse paths over a grid of densities,
+    """Dense.forward alone on the forced dense (sgemm) and sparse paths over a grid of densities,
     binary and non-binary inputs: the measurements behind the path rule's density limit."""
     densities = [float(q) for q in args.sweep_densities.split(",")]
     print(f"path sweep: Linear(n -> n) over T*B = {args.steps * args.batch} rows, {args.threads} threads, "
@@ -233,7 +234,7 @@ def sweep(args):
     device = snn.Device.cpu(args.threads)
     for n in [int(v) for v in args.sizes.split(",") if v]:
         rng = np.random.default_rng(1)
-        layer = snn.layers.Linear(n, n, device=device, seed=3)
+        layer = snn.connections.Dense(n, n, device=device, seed=3)
         out = snn.Tensor.zeros([args.steps, args.batch, n], device=device)
         for density in densities:
             for binary in (True, False):

@@ -28,12 +28,15 @@ def run(scenario):
     spikes = encoder.encode(intensities)
     spikes2 = encoder.encode(intensities)
     layer = DenseLif(s["features"], s["hidden"], s["beta"], s["threshold"], ResetMode[s["reset"].upper()], seed=s["seed"])
-    out = layer.forward(spikes, record_membrane=True)
-    out2 = layer.forward(spikes2, out.state)
+    layer.record("membrane")
+    out = layer.forward(spikes)
+    membrane, state = np.array(layer.recorded["membrane"]), np.array(layer.state["membrane"])
+    layer.record()
+    out2 = layer.forward(spikes2)  # the state carries over from the first call
     return {
         "intensities": intensities, "spikes": spikes, "spikes2": spikes2, "weight": layer.weight,
-        "out_spikes": out.spikes, "out_membrane": out.membrane, "out_state": out.state,
-        "out2_spikes": out2.spikes, "out2_state": out2.state,
+        "out_spikes": out.values, "out_membrane": membrane, "out_state": state,
+        "out2_spikes": out2.values, "out2_state": layer.state["membrane"],
     }
 
 

@@ -1,4 +1,4 @@
-// Times snn's dense LIF layer from C#: the matrix multiply alone (Linear.Forward) and the whole
+// Times snn's dense LIF layer from C#: the matrix multiply alone (Dense.Forward) and the whole
 // layer (DenseLif.Forward), on the same input recipe as bench/dense_lif.py (Poisson spikes, --density). Prints one JSON object
 // with every repetition in milliseconds, so the Python driver can put C# beside Python and PyTorch.
 using System.Diagnostics;

@@ -66,7 +66,14 @@ public static unsafe class Exports
             {
                 w.WriteStartArray();
                 w.WriteNumberValue(Registry.TypeId(type));
-                w.WriteStringValue(Naming.Module(root, Text(module), type.Namespace!, type.Assembly));
+                w.WriteStringValue(Naming.Module(root, Text(module), type.Namespace!, asm));
+                w.WriteEndArray();
+            }
+            foreach (var (ns, type) in Naming.Exports(asm).Where(e => Registry.InNamespace(e.Namespace, root) && types.Contains(e.Type)))
+            {
+                w.WriteStartArray();
+                w.WriteNumberValue(Registry.TypeId(type));
+                w.WriteStringValue(Naming.Module(root, Text(module), ns, asm));
                 w.WriteEndArray();
             }
             w.WriteEndArray();

@@ -68,26 +68,46 @@ public static class Naming
     /// <summary>Python name of an enum member: UPPER_SNAKE ("Cuda" -> "CUDA", "UInt8" -> "UINT8").</summary>
     public static string EnumMember(string clrName) => Snake(clrName).ToUpperInvariant();
 
-    /// <summary>
-    /// Python module of <paramref name="ns"/>, given the root namespace loaded as <paramref name="rootModule"/>:
-    /// each namespace part in snake_case, unless <paramref name="assembly"/> names that namespace's module with
-    /// a <c>[assembly: PythonModule(namespace, name)]</c> attribute (matched by attribute name).
-    /// </summary>
+    /// <summary>Python module of <paramref name="ns"/>, given the root namespace loaded as <paramref name="rootModule"/>:
+    /// each part snake_case, unless <paramref name="assembly"/> names it with a <c>[assembly: PythonModule(ns, name)]</c>
+    /// (matched by attribute name).</summary>
     public static string Module(string rootNamespace, string rootModule, string ns, Assembly? assembly = null)
     {
         if (ns == rootNamespace) return rootModule;
-        var names = new Dictionary<string, string>();
-        foreach (var a in assembly?.GetCustomAttributesData() ?? [])
-            if (a.AttributeType.Name == "PythonModuleAttribute" && a.ConstructorArguments is [{ Value: string n }, { Value: string m }])
-                names[n] = m;
-        var module = rootModule;
+        var named = ModuleNames(assembly);
+        var rest = ns[(rootNamespace.Length + 1)..].Split('.');
+        var parts = new List<string>();
         var current = rootNamespace;
-        foreach (var part in ns[(rootNamespace.Length + 1)..].Split('.'))
+        foreach (var part in rest)
         {
             current += "." + part;
-            module += "." + (names.TryGetValue(current, out var name) ? name : Member(part));
+            parts.Add(named.TryGetValue(current, out var module) ? module : Member(part));
         }
-        return module;
+        return rootModule + "." + string.Join(".", parts);
+    }
+
+    /// <summary>The namespaces <paramref name="assembly"/> names for Python, with their names.</summary>
+    public static IReadOnlyDictionary<string, string> ModuleNames(Assembly? assembly)
+    {
+        var result = new Dictionary<string, string>(StringComparer.Ordinal);
+        if (assembly is null) return result;
+        foreach (var a in assembly.GetCustomAttributesData())
+        {
+            if (a.AttributeType.Name == "PythonModuleAttribute" && a.ConstructorArguments is [{ Value: string ns }, { Value: string module }])
+                result[ns] = module;
+        }
+        return result;
+    }
+
+    /// <summary>The (namespace, type) pairs <paramref name="assembly"/> also shows in a namespace's Python module
+    /// (<c>[assembly: PythonExport(ns, typeof(T))]</c>, matched by attribute name).</summary>
+    public static IEnumerable<(string Namespace, Type Type)> Exports(Assembly assembly)
+    {
+        foreach (var a in assembly.GetCustomAttributesData())
+        {
+            if (a.AttributeType.Name == "PythonExportAttribute" && a.ConstructorArguments is [{ Value: string ns }, { Value: Type type }])
+                yield return (ns, type);
+        }
     }
 
     /// <summary>Python class name: the C# simple name, closed generics as "List[Int32]".</summary>

@@ -51,12 +51,13 @@ internal static class Demo
             device.Synchronize();
             encodeTime.Stop();
 
+            layer.ResetState(); // every batch holds new images
             layerTime.Start();
             using var output = layer.Forward(spikes);
             device.Synchronize();
             layerTime.Stop();
 
-            stats.Add(spikes, output.Spikes, data.Labels.AsSpan(start, rows));
+            stats.Add(spikes, output.Values, data.Labels.AsSpan(start, rows));
         }
         stats.Print(count, steps, features, encodeTime.Elapsed, layerTime.Elapsed);
     }

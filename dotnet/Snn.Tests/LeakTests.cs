@@ -18,7 +18,8 @@ public class LeakTests
             using var intensities = Tensor.Full([2, 8], 0.5, device: device);
             using var spikes = new PoissonEncoder(5, (ulong)i).Encode(intensities);
             using var layer = new DenseLif(8, 4, device: device);
-            using var output = layer.Forward(spikes, recordMembrane: i % 2 == 0);
+            layer.Record(i % 2 == 0 ? ["membrane"] : []);
+            using var output = layer.Forward(spikes);
         }
         Assert.Equal(liveBefore, NativeHandle.Live);
         GC.Collect();
@@ -48,7 +49,9 @@ public class LeakTests
         Assert.Throws<SnnArgumentException>(() => layer.Forward(input)); // creates the layer's reusable workspace
         SettleFinalizers();
         var live = NativeHandle.Live;
-        Assert.Throws<SnnArgumentException>(() => layer.Forward(input, recordMembrane: true));
+        layer.Record("membrane");
+        Assert.Throws<SnnArgumentException>(() => layer.Forward(input));
+        layer.Record();
         Assert.Throws<SnnArgumentException>(() => layer.Forward(input));
         Assert.Throws<SnnArgumentException>(() => new PoissonEncoder(2).Encode(bad));
         Assert.Equal(live, NativeHandle.Live);

@@ -1,3 +1,4 @@
+using Snn.Connections;
 using Snn.Layers;
 using Snn.Neurons;
 
@@ -5,6 +6,10 @@ namespace Snn.Tests;
 
 public class NeuronTests
 {
+    /// <summary>snnTorch's LIF as the clock-driven family configures it: spike after the input, decay checked, not clamped.</summary>
+    private static NeuronModel Lif(int n, float beta = 0.9f, float threshold = 1f, ResetMode reset = ResetMode.Subtract) =>
+        new(NeuronKind.Lif, n, threshold, SpikeTiming.AfterInput, reset) { Beta = beta, ClipDecays = false };
+
     [Theory]
     [InlineData(ResetMode.Subtract, 0.9f, 1.0f)]
     [InlineData(ResetMode.Zero, 0.5f, 0.3f)]
@@ -16,13 +21,15 @@ public class NeuronTests
         var current = Reference.RandomArray(steps * batch * n, seed: 11, low: -0.5f, high: 1.5f);
         var initial = Reference.RandomArray(batch * n, seed: 12);
         using var input = Tensor.FromArray(current, [steps, batch, n]);
-        using var state = Tensor.FromArray(initial, [batch, n]);
-        using var output = new Lif(beta, threshold, reset).Forward(input, state, recordMembrane: true);
+        using var lif = Lif(n, beta, threshold, reset);
+        using var state = lif.InitialState(batch);
+        state.Membrane.CopyFrom(initial);
+        using var output = lif.Forward(input, state, record: true);
         var (spikes, membrane, final) = Reference.Lif(current, steps, batch * n, beta, threshold, (int)reset, initial);
-        Assert.Equal(spikes, Flat(output.Spikes));
+        Assert.Equal(spikes, Flat(output.Output));
         Assert.Equal(membrane, Flat(output.Membrane!));
-        Assert.Equal(final, Flat(output.State));
-        Assert.Equal(initial, Flat(state)); // the caller's state is not modified
+        Assert.Equal(final, Flat(output.State.Membrane));
+        Assert.Equal(initial, Flat(state.Membrane)); // the caller's state is not modified
         Assert.Contains(1f, spikes);
     }
 
@@ -31,15 +38,15 @@ public class NeuronTests
     {
         const int steps = 30, n = 9;
         var current = Reference.RandomArray(steps * n, seed: 3, low: 0, high: 0.8f);
-        var lif = new Lif(0.8f, 1f);
+        using var lif = Lif(n, 0.8f, 1f);
         using var whole = Tensor.FromArray(current, [steps, 1, n]);
         using var first = Tensor.FromArray(current[..(15 * n)], [15, 1, n]);
         using var second = Tensor.FromArray(current[(15 * n)..], [15, 1, n]);
         using var all = lif.Forward(whole);
         using var a = lif.Forward(first);
         using var b = lif.Forward(second, a.State);
-        Assert.Equal(Flat(all.Spikes), Flat(a.Spikes).Concat(Flat(b.Spikes)).ToArray());
-        Assert.Equal(Flat(all.State), Flat(b.State));
+        Assert.Equal(Flat(all.Output), Flat(a.Output).Concat(Flat(b.Output)).ToArray());
+        Assert.Equal(Flat(all.State.Membrane), Flat(b.State.Membrane));
         Assert.Null(all.Membrane);
     }
 
@@ -54,33 +61,37 @@ public class NeuronTests
     public void InvalidParametersAreRejected(float beta, float threshold)
     {
         using var input = Tensor.Zeros([2, 1, 3]);
-        var error = Assert.Throws<SnnArgumentException>(() => new Lif(beta, threshold).Forward(input));
+        using var lif = Lif(3, beta, threshold);
+        var error = Assert.Throws<SnnArgumentException>(() => lif.Forward(input));
         Assert.Contains(float.IsNaN(beta) || beta is < 0 or > 1 ? "beta" : "threshold", error.Message);
     }
 
     [Fact]
     public void ShapeErrorsNameTheProblem()
     {
+        using var lif = Lif(3);
         using var flat = Tensor.Zeros([4, 3]);
-        Assert.Contains("[time, batch, features]", Assert.Throws<SnnArgumentException>(() => new Lif().Forward(flat)).Message);
+        Assert.Contains("[time, batch, features]", Assert.Throws<SnnArgumentException>(() => lif.Forward(flat)).Message);
         using var noSteps = Tensor.Zeros([0, 1, 3]);
-        Assert.Throws<SnnArgumentException>(() => new Lif().Forward(noSteps));
+        Assert.Throws<SnnArgumentException>(() => lif.Forward(noSteps));
         using var input = Tensor.Zeros([2, 1, 3]);
-        using var wrongState = Tensor.Zeros([1, 4]);
-        Assert.Throws<SnnArgumentException>(() => new Lif().Forward(input, wrongState));
-        Assert.Throws<SnnArgumentException>(() => new Lif { ResetMode = (ResetMode)7 }.Forward(input));
+        using var wider = Lif(4);
+        using var wrongState = wider.InitialState(1);
+        Assert.Throws<SnnArgumentException>(() => lif.Forward(input, wrongState));
+        lif.ResetMode = (ResetMode)7;
+        Assert.Throws<SnnArgumentException>(() => lif.Forward(input));
     }
 
     [Fact]
-    public void LinearMatchesANaiveProductAndInitialisesLikePyTorch()
+    public void DenseMatchesANaiveProductAndInitialisesLikePyTorch()
     {
-        using var linear = new Linear(13, 7, seed: 5);
+        using var linear = new Dense(13, 7, seed: 5);
         var w = Flat(linear.Weight);
         var b = Flat(linear.Bias!);
         var bound = 1 / Math.Sqrt(13);
         Assert.All(w.Concat(b), v => Assert.InRange(v, -bound, bound));
-        using (var same = new Linear(13, 7, seed: 5)) Assert.Equal(w, Flat(same.Weight));
-        using (var other = new Linear(13, 7, seed: 6)) Assert.NotEqual(w, Flat(other.Weight));
+        using (var same = new Dense(13, 7, seed: 5)) Assert.Equal(w, Flat(same.Weight));
+        using (var other = new Dense(13, 7, seed: 6)) Assert.NotEqual(w, Flat(other.Weight));
 
         var x = Reference.RandomArray(4 * 5 * 13, seed: 8);
         using var input = Tensor.FromArray(x, [4, 5, 13]);
@@ -89,7 +100,7 @@ public class NeuronTests
         var expected = Reference.Linear(x, 20, 13, w, 7, b);
         Assert.All(expected.Zip(Flat(y)), pair => Assert.Equal(pair.First, pair.Second, 1e-5f));
 
-        using var noBias = new Linear(13, 7, bias: false);
+        using var noBias = new Dense(13, 7, bias: false);
         Assert.Null(noBias.Bias);
         using var wrong = Tensor.Zeros([2, 12]);
         Assert.Throws<SnnArgumentException>(() => linear.Forward(wrong));
@@ -106,15 +117,17 @@ public class NeuronTests
         var (spikes, membrane, state) = Reference.Lif(currents, steps, batch * nOut, 0.85f, 0.4f, 0);
         for (var repeat = 0; repeat < 2; repeat++) // the second call reuses the workspace
         {
-            using var output = layer.Forward(input, recordMembrane: repeat == 0);
-            var got = Flat(output.Spikes);
+            layer.ResetState(); // each call starts from rest
+            layer.Record(repeat == 0 ? ["membrane"] : []);
+            using var output = layer.Forward(input);
+            var got = Flat(output.Values);
             // BLAS sums in its own order: allow spikes to differ only where the membrane sits at the threshold.
             for (var i = 0; i < got.Length; i++)
                 if (got[i] != spikes[i]) Assert.InRange(Math.Abs(membrane[i] - 0.4f), 0, 1e-4);
             Assert.True(got.Sum() > 0);
-            if (repeat == 0) Assert.All(membrane.Zip(Flat(output.Membrane!)), p => Assert.Equal(p.First, p.Second, 1e-3f));
-            else Assert.Null(output.Membrane);
-            Assert.All(state.Zip(Flat(output.State)), p => Assert.Equal(p.First, p.Second, 1e-3f));
+            if (repeat == 0) Assert.All(membrane.Zip(Flat(layer.Recorded["membrane"])), p => Assert.Equal(p.First, p.Second, 1e-3f));
+            else Assert.False(layer.Recorded.ContainsKey("membrane"));
+            Assert.All(state.Zip(Flat(layer.State["membrane"])), p => Assert.Equal(p.First, p.Second, 1e-3f));
         }
         Assert.Equal(nIn, layer.InFeatures);
         Assert.Equal(nOut, layer.OutFeatures);

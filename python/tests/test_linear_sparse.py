@@ -1,4 +1,4 @@
-"""The sparse-input CPU path of Linear.forward (native/src/kernels/linear_sparse_cpu.cpp), from Python.
+"""The sparse-input CPU path of Dense.forward (native/src/kernels/linear_sparse_cpu.cpp), from Python.
 
 Oracles: numpy in float64 (the exact product, within float tolerance) and numpy in float32 written
 from the documented order (bias, then + x * w over the non-zero inputs in ascending order, one
@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 
 import snn
-from snn.layers import Linear
+from snn.connections import Dense
 
 DENSITY_LIMIT = 0.6  # kSparseMaxDensity in native/src/kernels/linear_sparse_cpu.h
 MIN_ROWS = 64        # kSparseMinRows
@@ -42,10 +42,10 @@ def spikes(shape, density, binary, seed):
 
 
 def forward(x, w, b, threads=2):
-    """Linear.forward on a CPU device with `threads` threads and the given parameters."""
+    """Dense.forward on a CPU device with `threads` threads and the given parameters."""
     n_out, n_in = w.shape
     with snn.Device.cpu(num_threads=threads) as device, \
-            Linear(n_in, n_out, bias=b is not None, device=device, seed=0) as layer:
+            Dense(n_in, n_out, bias=b is not None, device=device, seed=0) as layer:
         layer.weight.copy_from(w)
         if b is not None:
             layer.bias.copy_from(b)
@@ -152,7 +152,7 @@ def test_few_rows_take_the_dense_path():
 
 
 def test_wrong_input_width_still_raises():
-    with Linear(8, 4, seed=0) as layer:
+    with Dense(8, 4, seed=0) as layer:
         with pytest.raises(snn.SnnArgumentException) as info:
             layer.forward(np.zeros((100, 9), np.float32))
         assert "expects n_in = 8" in str(info.value)

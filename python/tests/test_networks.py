@@ -10,8 +10,8 @@ import numpy as np
 import pytest
 
 import snn
-from snn.networks import Graph, GraphBuilder, Layer, NetworkFileException, NeuronLayer, Sequential
-from snn.neurons import NeuronKind, NeuronModel, ResetMode, SpikeTiming
+from snn.networks import Graph, GraphBuilder, Layer, NetworkFileException, Sequential
+from snn.neurons import NeuronKind, Population, NeuronModel, ResetMode, SpikeTiming
 
 from parity import OUT
 
@@ -21,7 +21,7 @@ T, B, N = 40, 3, 8
 def lif(name, size=N):
     model = NeuronModel(NeuronKind.LIF, size, 1.0, SpikeTiming.AFTER_INPUT, ResetMode.SUBTRACT)
     model.beta = 0.5
-    return NeuronLayer(model, name)
+    return Population(model, name)
 
 
 def lif_reference(current, v=None):
@@ -100,6 +100,20 @@ def test_save_and_load_round_trip_in_python(tmp_path):
         assert [k for k, _ in loaded.state.items()] == list(loaded.state.keys())
         assert loaded.state.get("nothing") is None
         np.testing.assert_array_equal(np.asarray(loaded.forward(x[20:]).values), expected)
+
+
+def test_to_moves_a_network_with_its_state():
+    x = dyadic_input(5)
+    with Sequential(lif("a"), lif("b")) as net, snn.Device.cpu(2) as device:
+        net.forward(x[:20])
+        with net.to(device) as moved:
+            assert moved.device == device and moved.device != net.device
+            assert sorted(moved.state.keys()) == ["a.membrane", "b.membrane"]
+            expected = np.asarray(net.forward(x[20:]).values)
+            with snn.Tensor.from_array(np.ascontiguousarray(x[20:]), device=device) as rest:
+                np.testing.assert_array_equal(np.asarray(moved.forward(rest).values), expected)
+    spikes, _, _ = lif_reference(lif_reference(x)[0])
+    np.testing.assert_array_equal(expected, spikes[20:])
 
 
 def test_network_saved_by_csharp_runs_identically_in_python(tmp_path):

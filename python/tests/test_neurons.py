@@ -8,8 +8,8 @@ import numpy as np
 import pytest
 
 import snn
-from snn.neurons import (ALIF, IF, LI, LIF, RCuBaLIF, RIF, RLIF, CuBaLIF, Lif, NeuronKind, NeuronModel, ResetMode,
-                         SpikeTiming)
+from snn.layers import DenseLif
+from snn.neurons import NeuronKind, NeuronModel, ResetMode, SpikeTiming
 
 f32 = np.float32
 
@@ -158,9 +158,9 @@ def random_state(B, N, seed):
 
 
 N = 17
-SPYX = {"IF": lambda: IF(N), "LIF": lambda: LIF(N, seed=2), "LI": lambda: LI(N), "ALIF": lambda: ALIF(N, seed=3),
-        "CuBaLIF": lambda: CuBaLIF(N, seed=4), "RIF": lambda: RIF(N, seed=5), "RLIF": lambda: RLIF(N, seed=6),
-        "RCuBaLIF": lambda: RCuBaLIF(N, seed=7)}
+SPYX = {"IF": lambda: NeuronModel.create(NeuronKind.IF, N), "LIF": lambda: NeuronModel.create(NeuronKind.LIF, N, seed=2), "LI": lambda: NeuronModel.create(NeuronKind.LI, N), "ALIF": lambda: NeuronModel.create(NeuronKind.ALIF, N, seed=3),
+        "CuBaLIF": lambda: NeuronModel.create(NeuronKind.CUBA_LIF, N, seed=4), "RIF": lambda: NeuronModel.create(NeuronKind.IF, N, seed=5, recurrent=True), "RLIF": lambda: NeuronModel.create(NeuronKind.LIF, N, seed=6, recurrent=True),
+        "RCuBaLIF": lambda: NeuronModel.create(NeuronKind.CUBA_LIF, N, seed=7, recurrent=True)}
 
 
 @pytest.mark.parametrize("name", list(SPYX))
@@ -274,7 +274,7 @@ def test_lif_with_constant_input_fires_at_the_geometric_series_period():
 
 def test_streaming_in_two_halves_equals_one_run():
     x = random_input((30, 2, N), 20)
-    with RCuBaLIF(N, seed=1) as model:
+    with NeuronModel.create(NeuronKind.CUBA_LIF, N, seed=1, recurrent=True) as model:
         model.spike_timing = SpikeTiming.AFTER_INPUT
         model.refractory_steps = 2
         model.recurrent_weight = np.random.default_rng(21).uniform(-0.3, 0.3, (N, N)).astype(f32)
@@ -286,19 +286,21 @@ def test_streaming_in_two_halves_equals_one_run():
             assert whole.state.adaptation is None and whole.membrane is None
 
 
-def test_lif_keeps_its_snntorch_convention_on_the_family():
+def test_dense_lif_keeps_the_snntorch_convention_of_the_family():
     x = random_input((20, 3, N), 30)
-    with Lif(0.9, 1.0).forward(x, record_membrane=True) as old, \
+    with DenseLif(N, N, beta=0.9, threshold=1.0, bias=False) as layer, \
             NeuronModel(NeuronKind.LIF, N, 1.0, SpikeTiming.AFTER_INPUT) as model:
+        layer.weight.copy_from(np.eye(N, dtype=f32))  # identity weights: the currents are the input itself
+        layer.record("membrane")
         model.beta = 0.9
-        with model.forward(x, record=True) as new:
-            assert_bitwise(np.asarray(old.spikes), np.asarray(new.output), "spikes")
-            assert_bitwise(np.asarray(old.membrane), np.asarray(new.membrane), "membrane")
-            assert_bitwise(np.asarray(old.state), np.asarray(new.state.membrane), "state")
+        with layer.forward(x) as old, model.forward(x, record=True) as new:
+            assert_bitwise(np.asarray(old.values), np.asarray(new.output), "spikes")
+            assert_bitwise(np.asarray(layer.recorded["membrane"]), np.asarray(new.membrane), "membrane")
+            assert_bitwise(np.asarray(layer.state["membrane"]), np.asarray(new.state.membrane), "state")
 
 
 def test_spyx_initialisation():
-    with LIF(20000, seed=3) as lif, LIF(20000, seed=3) as same, RLIF(64, seed=3) as rlif, LI(8) as li:
+    with NeuronModel.create(NeuronKind.LIF, 20000, seed=3) as lif, NeuronModel.create(NeuronKind.LIF, 20000, seed=3) as same, NeuronModel.create(NeuronKind.LIF, 64, seed=3, recurrent=True) as rlif, NeuronModel.create(NeuronKind.LI, 8) as li:
         beta = np.asarray(lif.beta_per_neuron)
         assert beta.min() >= 0 and beta.max() <= 1
         assert abs(beta.mean() - 0.5) < 0.01 and abs(beta.std() - 0.25 * 0.8796) < 0.005  # cut at 2 std
@@ -306,7 +308,7 @@ def test_spyx_initialisation():
         w = np.asarray(rlif.recurrent_weight)
         assert w.shape == (64, 64) and np.abs(w).max() <= 0.02 and abs(w.std() - 0.01 * 0.8796) < 0.0005
         np.testing.assert_array_equal(np.asarray(li.beta_per_neuron), np.full(8, 0.8, f32))
-    with ALIF(4, beta=0.7, gamma=0.5) as alif:
+    with NeuronModel.create(NeuronKind.ALIF, 4, beta=0.7, gamma=0.5) as alif:
         assert alif.beta_per_neuron is None and alif.gamma_per_neuron is None
         assert (alif.beta, alif.gamma) == (pytest.approx(0.7), 0.5)
 
@@ -316,7 +318,7 @@ def test_bad_input_is_rejected_with_the_rule():
     with pytest.raises(ValueError, match="tau must be finite and > 0, got -2"):
         NeuronModel.decay_from_tau(-2.0, 1.0)
     assert NeuronModel.decay_from_tau(20.0, 1.0) == pytest.approx(math.exp(-1 / 20), rel=1e-7)
-    with LIF(N, beta=1.5) as lif:
+    with NeuronModel.create(NeuronKind.LIF, N, beta=1.5) as lif:
         lif.forward(x).dispose()          # Spyx clamps 1.5 into [0, 1]
         lif.clip_decays = False
         with pytest.raises(ValueError, match=r"params.beta must be in \[0, 1\], got 1.5"):
@@ -336,10 +338,10 @@ def test_bad_input_is_rejected_with_the_rule():
         lif.beta_per_neuron = np.full(N, 2.0, f32)
         with pytest.raises(ValueError, match=r"params.beta_per_neuron\[0\] is 2 but every membrane decay"):
             lif.forward(x)
-        with LIF(N).initial_state(3) as wrong_batch:
+        with NeuronModel.create(NeuronKind.LIF, N).initial_state(3) as wrong_batch:
             with pytest.raises(ValueError, match=r"state->membrane \[3, 17\] does not match input \[4, 2, 17\]"):
                 lif.forward(x, wrong_batch)
-    with LI(N) as li:
+    with NeuronModel.create(NeuronKind.LI, N) as li:
         li.refractory_steps = 1
         with pytest.raises(ValueError, match="SNN_NEURON_LI never spikes"):
             li.forward(x)
@@ -348,7 +350,7 @@ def test_bad_input_is_rejected_with_the_rule():
 
 
 def test_activity_regularization_counts_spikes_per_neuron():
-    from snn.neurons import ActivityRegularization
+    from snn.spyx import ActivityRegularization
     spikes = (np.random.default_rng(40).random((12, 3, N)) < 0.3).astype(f32)
     with ActivityRegularization() as reg:
         assert reg.spike_count is None
@@ -362,7 +364,7 @@ def test_activity_regularization_counts_spikes_per_neuron():
 
 
 def test_population_code_sums_consecutive_groups():
-    from snn.neurons import PopulationCode
+    from snn.spyx import PopulationCode
     x = np.random.default_rng(41).integers(0, 5, (6, 2, 30)).astype(f32)
     with PopulationCode(10).forward(x) as out:
         np.testing.assert_array_equal(np.asarray(out), x.reshape(6, 2, 10, 3).sum(axis=-1))
@@ -390,7 +392,7 @@ def numpy_sum_pool(x, window, strides, same):
     ([2, 3], [1, 2], -1, (1, 1, 2, 3)), ([1, 3, 2, 2], [1, 2, 1, 2], -1, (1, 3, 2, 2)),
 ])
 def test_sum_pool_matches_reduce_window(window, strides, channel_axis, full, padding):
-    from snn.neurons import Pooling, SumPool
+    from snn.spyx import Functions, SumPool
     x = np.random.default_rng(42).integers(0, 3, (2, 9, 8, 4)).astype(f32)   # spike counts: exact sums
     if full is None:
         w = (1,) + tuple(1 if channel_axis is not None and d == x.ndim - 1 else window for d in range(1, x.ndim))
@@ -399,7 +401,7 @@ def test_sum_pool_matches_reduce_window(window, strides, channel_axis, full, pad
         w = full
         s = (1,) * (x.ndim - len(strides)) + tuple(strides)
     expected = numpy_sum_pool(x, w, s, padding == "SAME")
-    with Pooling.sum_pool(x, window, strides, padding, channel_axis) as out:
+    with Functions.sum_pool(x, window, strides, padding, channel_axis) as out:
         np.testing.assert_array_equal(np.asarray(out), expected)
     with SumPool(window, strides, padding, channel_axis).forward(x) as out:
         np.testing.assert_array_equal(np.asarray(out), expected)

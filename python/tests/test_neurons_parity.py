@@ -9,7 +9,7 @@ import pytest
 
 from parity import float32_arrays, write_and_compare
 import snn
-from snn.neurons import ALIF, IF, LI, LIF, RCuBaLIF, RIF, RLIF, CuBaLIF, Lif, NeuronKind, NeuronModel, ResetMode, SpikeTiming
+from snn.neurons import NeuronKind, NeuronModel, ResetMode, SpikeTiming
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 STEPS, BATCH, N = 16, 2, 13
@@ -21,9 +21,9 @@ def model(name):
         m = NeuronModel(NeuronKind.ALIF, N, 0.5, SpikeTiming.AFTER_INPUT, ResetMode.ZERO)
         m.inclusive_threshold, m.refractory_steps, m.max_spikes_per_step, m.beta, m.gamma = True, 2, 3, 0.85, 0.7
         return m
-    return {"if": lambda: IF(N, threshold=0.9), "lif": lambda: LIF(N, seed=3), "li": lambda: LI(N),
-            "alif": lambda: ALIF(N, seed=4), "cubalif": lambda: CuBaLIF(N, seed=5), "rif": lambda: RIF(N, seed=6),
-            "rlif": lambda: RLIF(N, seed=7), "rcubalif": lambda: RCuBaLIF(N, beta=0.95, seed=8)}[name]()
+    return {"if": lambda: NeuronModel.create(NeuronKind.IF, N, threshold=0.9), "lif": lambda: NeuronModel.create(NeuronKind.LIF, N, seed=3), "li": lambda: NeuronModel.create(NeuronKind.LI, N),
+            "alif": lambda: NeuronModel.create(NeuronKind.ALIF, N, seed=4), "cubalif": lambda: NeuronModel.create(NeuronKind.CUBA_LIF, N, seed=5), "rif": lambda: NeuronModel.create(NeuronKind.IF, N, seed=6, recurrent=True),
+            "rlif": lambda: NeuronModel.create(NeuronKind.LIF, N, seed=7, recurrent=True), "rcubalif": lambda: NeuronModel.create(NeuronKind.CUBA_LIF, N, beta=0.95, seed=8, recurrent=True)}[name]()
 
 
 def run(name):
@@ -39,12 +39,14 @@ def run(name):
             arrays[key] = np.asarray(tensor)
 
     if name == "lif_snntorch":
-        lif = Lif(0.9, 1.0)
-        with lif.forward(first, record_membrane=True) as a, lif.forward(second, a.state, record_membrane=True) as b:
-            for tag, out in (("1", a), ("2", b)):
-                add("out" + tag, out.spikes)
-                add("membrane" + tag, out.membrane)
-                add(f"state{tag}_membrane", out.state)
+        # snnTorch's LIF: the family's LIF with the spike after the input and the decay checked, not clamped.
+        with NeuronModel(NeuronKind.LIF, N, 1.0, SpikeTiming.AFTER_INPUT) as lif:
+            lif.beta, lif.clip_decays = 0.9, False
+            with lif.forward(first, record=True) as a, lif.forward(second, a.state, record=True) as b:
+                for tag, out in (("1", a), ("2", b)):
+                    add("out" + tag, out.output)
+                    add("membrane" + tag, out.membrane)
+                    add(f"state{tag}_membrane", out.state.membrane)
         return arrays
     with model(name) as m:
         add("alpha", m.alpha_per_neuron)

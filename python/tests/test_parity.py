@@ -56,7 +56,7 @@ def test_every_public_member_of_snn_is_reachable_from_python():
 def test_the_inventory_covers_the_whole_public_api():
     inventory = {e["clr"]: e for e in snn.clr.inventory("Snn")}
     for name in ("Snn.Tensor", "Snn.Device", "Snn.DType", "Snn.Layers.DenseLif", "Snn.Encoding.PoissonEncoder",
-                 "Snn.Neurons.Lif", "Snn.SnnException", "Snn.Datasets.FashionMnist"):
+                 "Snn.Neurons.Population", "Snn.SnnException", "Snn.Datasets.FashionMnist"):
         assert name in inventory
     tensor = {m["python"]: m for m in inventory["Snn.Tensor"]["members"]}
     assert {"from_array", "zeros", "wrap_host", "to_array", "copy_from", "copy_to", "as_span", "shape", "dtype",

@@ -9,7 +9,7 @@ import pytest
 
 from parity import float32_arrays, write_and_compare
 import snn
-from snn.neurons import AdaptiveLIFNeuron, IFNeuron, InputNeuron, LIFNeuron
+from snn.pysnn import AdaptiveLIFNeuron, IFNeuron, InputNeuron, LIFNeuron
 
 f32 = np.float32
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))

@@ -8,8 +8,9 @@ import pytest
 
 import snn
 from snn.encoding import PoissonEncoder
-from snn.layers import DenseLif, Linear
-from snn.neurons import Lif, LifOutput, ResetMode
+from snn.connections import Dense
+from snn.layers import DenseLif
+from snn.neurons import NeuronKind, NeuronModel, ResetMode, SpikeTiming
 
 
 def test_namespaces_are_modules():
@@ -112,29 +113,31 @@ def test_dense_lif_matches_a_numpy_oracle():
         assert w.shape == (6, 10) and b.shape == (6,)
         assert layer.in_features == 10 and layer.out_features == 6
         assert layer.reset_mode is ResetMode.SUBTRACT
-        with layer.forward(x, record_membrane=True) as out:
-            assert isinstance(out, LifOutput)
+        layer.record("membrane")
+        with layer.forward(x) as out:
+            assert isinstance(out, snn.networks.Signal)
             spikes, membrane, state = _lif_oracle(x @ w.T + b, 0.8, 0.5, "subtract")
-            np.testing.assert_allclose(np.asarray(out.membrane), membrane, rtol=1e-5, atol=1e-5)
-            np.testing.assert_array_equal(np.asarray(out.spikes), spikes)
-            np.testing.assert_allclose(np.asarray(out.state), state, rtol=1e-5, atol=1e-5)
+            np.testing.assert_allclose(np.asarray(layer.recorded["membrane"]), membrane, rtol=1e-5, atol=1e-5)
+            np.testing.assert_array_equal(np.asarray(out.values), spikes)
+            np.testing.assert_allclose(np.asarray(layer.state["membrane"]), state, rtol=1e-5, atol=1e-5)
             # Streaming: the state of one call is the initial state of the next.
-            with layer.forward(x, initial_state=out.state) as second:
-                assert np.asarray(second.spikes).shape == (12, 3, 6)
-        with layer.forward(x) as plain:
-            assert plain.membrane is None
+            with layer.forward(x) as second:
+                assert np.asarray(second.values).shape == (12, 3, 6)
+        layer.record()
+        with layer.forward(x):
+            assert "membrane" not in layer.recorded
 
 
 def test_lif_and_linear_properties():
-    lif = Lif(beta=0.5, threshold=2.0, reset_mode=ResetMode.ZERO)
+    lif = NeuronModel(NeuronKind.LIF, 2, 2.0, SpikeTiming.AFTER_INPUT, ResetMode.ZERO)  # snnTorch's LIF
     lif.beta = 0.25
     assert lif.beta == 0.25 and lif.reset_mode is ResetMode.ZERO
     current = np.full((3, 1, 2), 1.5, dtype=np.float32)
-    with lif.forward(current, record_membrane=True) as out:
+    with lif.forward(current, record=True) as out:
         spikes, membrane, state = _lif_oracle(current, 0.25, 2.0, "zero")
         np.testing.assert_allclose(np.asarray(out.membrane), membrane)
-        np.testing.assert_array_equal(np.asarray(out.spikes), spikes)
-    with Linear(4, 2, bias=False, seed=1) as linear:
+        np.testing.assert_array_equal(np.asarray(out.output), spikes)
+    with Dense(4, 2, bias=False, seed=1) as linear:
         assert linear.bias is None
         x = np.ones((5, 4), dtype=np.float32)
         with linear.forward(x) as y:

@@ -1,5 +1,6 @@
 using Snn.Networks;
 using Snn.Neurons;
+using Snn.PySnn;
 
 namespace Snn.Tests.Networks;
 
@@ -15,9 +16,9 @@ public class NetworkParityTests
     internal const int Steps = 24, Batch = 2, N = 9;
 
     internal static Graph Build() => new GraphBuilder([N])
-        .Add(new NeuronLayer(new LIF(N, beta: null, threshold: 0.8f, seed: 5), "spyx"), GraphBuilder.InputName)
+        .Add(new Population(NeuronModel.Create(NeuronKind.Lif, N, beta: null, threshold: 0.8f, seed: 5), "spyx"), GraphBuilder.InputName)
         .Add(new LIFNeuron(N, 0.6f, 0f, 1f, 1f, 1f, 2f, 10f, 0.7f, "exponential", name: "pysnn"), GraphBuilder.InputName)
-        .Add(new NeuronLayer(new ALIF(N, beta: 0.9f, gamma: 0.8f, threshold: 1f, seed: 6), "merge"), "spyx", "pysnn")
+        .Add(new Population(NeuronModel.Create(NeuronKind.Alif, N, beta: 0.9f, gamma: 0.8f, threshold: 1f, seed: 6), "merge"), "spyx", "pysnn")
         .AddRecurrent("merge", "pysnn")
         .Build(output: "merge");
 

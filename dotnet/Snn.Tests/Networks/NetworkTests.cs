@@ -25,7 +25,7 @@ public class NetworkTests
         return values;
     }
 
-    private static NeuronLayer Lif(int size, string name) =>
+    private static Population Lif(int size, string name) =>
         new(new NeuronModel(NeuronKind.Lif, size, 1f, SpikeTiming.AfterInput, ResetMode.Subtract) { Beta = 0.5f }, name);
 
     private static Sequential TwoLayerNet(float[] w1, float[] w2) => new(
@@ -189,7 +189,7 @@ public class NetworkTests
             using var input = Tensor.FromArray(x, [Steps, Batch, In]);
             using var graph = new GraphBuilder([In])
                 .Add(new TestDense(Dyadic(Hidden * In, 18), In, Hidden, "fc"))
-                .Add(new NeuronLayer(new LIF(Hidden, beta: null, seed: 3), "lif"))
+                .Add(new Population(NeuronModel.Create(NeuronKind.Lif, Hidden, beta: null, seed: 3), "lif"))
                 .Add(new TestDense(Dyadic(Hidden * Hidden, 19), Hidden, Hidden, "rec"))
                 .AddRecurrent("rec", "lif")
                 .Build(output: "lif");

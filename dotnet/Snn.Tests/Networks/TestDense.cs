@@ -7,12 +7,12 @@ namespace Snn.Tests.Networks;
 [LayerType("TestDense")]
 internal sealed class TestDense : Layer
 {
-    private readonly Snn.Layers.Linear _linear;
+    private readonly Snn.Connections.Dense _linear;
 
     public TestDense(float[] weight, int inputs, int outputs, string? name = null)
         : base([inputs], [outputs], Device.Default, name)
     {
-        _linear = new Snn.Layers.Linear(inputs, outputs, bias: false);
+        _linear = new Snn.Connections.Dense(inputs, outputs, bias: false);
         _linear.Weight.CopyFrom(weight);
     }
 

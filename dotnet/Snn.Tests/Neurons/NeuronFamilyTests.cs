@@ -74,14 +74,14 @@ public class NeuronFamilyTests
 
     private static NeuronModel Spyx(string name, ulong seed) => name switch
     {
-        "IF" => new IF(N),
-        "LIF" => new LIF(N, seed: seed),
-        "LI" => new LI(N),
-        "ALIF" => new ALIF(N, seed: seed),
-        "CuBaLIF" => new CuBaLIF(N, seed: seed),
-        "RIF" => new RIF(N, seed: seed),
-        "RLIF" => new RLIF(N, seed: seed),
-        "RCuBaLIF" => new RCuBaLIF(N, seed: seed),
+        "IF" => NeuronModel.Create(NeuronKind.If, N),
+        "LIF" => NeuronModel.Create(NeuronKind.Lif, N, seed: seed),
+        "LI" => NeuronModel.Create(NeuronKind.Li, N),
+        "ALIF" => NeuronModel.Create(NeuronKind.Alif, N, seed: seed),
+        "CuBaLIF" => NeuronModel.Create(NeuronKind.CubaLif, N, seed: seed),
+        "RIF" => NeuronModel.Create(NeuronKind.If, N, seed: seed, recurrent: true),
+        "RLIF" => NeuronModel.Create(NeuronKind.Lif, N, seed: seed, recurrent: true),
+        "RCuBaLIF" => NeuronModel.Create(NeuronKind.CubaLif, N, seed: seed, recurrent: true),
         _ => throw new ArgumentException(name),
     };
 
@@ -142,22 +142,29 @@ public class NeuronFamilyTests
     }
 
     [Fact]
-    public void LifIsTheFamilysLifWithTheSpikeAfterTheInput()
+    public void DenseLifIsTheFamilysLifWithTheSpikeAfterTheInput()
     {
         var x = Reference.RandomArray(Steps * Batch * N, 1, -0.4f, 1.2f);
         using var input = Tensor.FromArray(x, [Steps, Batch, N]);
-        using var snnTorch = new Lif(0.9f, 1f).Forward(input, recordMembrane: true);
+        using var layer = new Snn.Layers.DenseLif(N, N, beta: 0.9f, threshold: 1f, bias: false);
+        var identity = new float[N * N];
+        for (var i = 0; i < N; i++) identity[i * N + i] = 1f; // the currents are the input itself
+        layer.Weight.CopyFrom(identity);
+        layer.Record("membrane");
+        using var snnTorch = layer.Forward(input);
         using var family = new NeuronModel(NeuronKind.Lif, N, 1f, SpikeTiming.AfterInput) { Beta = 0.9f, ClipDecays = false };
         using var output = family.Forward(input, record: true);
-        Assert.Equal(Flat(snnTorch.Spikes), Flat(output.Output));
-        Assert.Equal(Flat(snnTorch.Membrane!), Flat(output.Membrane!));
-        Assert.Equal(Flat(snnTorch.State), Flat(output.State.Membrane));
+        Assert.Equal(Flat(snnTorch.Values), Flat(output.Output));
+        Assert.Equal(Flat(layer.Recorded["membrane"]), Flat(output.Membrane!));
+        Assert.Equal(Flat(layer.State["membrane"]), Flat(output.State.Membrane));
     }
 
     [Fact]
     public void StreamingInTwoHalvesEqualsOneRun()
     {
-        using var model = new RCuBaLIF(N, seed: 3) { SpikeTiming = SpikeTiming.AfterInput, RefractorySteps = 2 };
+        using var model = NeuronModel.Create(NeuronKind.CubaLif, N, seed: 3, recurrent: true);
+        model.SpikeTiming = SpikeTiming.AfterInput;
+        model.RefractorySteps = 2;
         using (var w = Tensor.FromArray(Reference.RandomArray(N * N, 4, -0.3f, 0.3f), [N, N])) model.RecurrentWeight = w;
         var x = Reference.RandomArray(Steps * Batch * N, 2, -0.4f, 1.2f);
         var half = Steps / 2 * Batch * N;
@@ -180,7 +187,8 @@ public class NeuronFamilyTests
     [Fact]
     public void InitialStateHasWhatTheConfigurationUses()
     {
-        using var alif = new ALIF(N) { RefractorySteps = 1 };
+        using var alif = NeuronModel.Create(NeuronKind.Alif, N);
+        alif.RefractorySteps = 1;
         using (var s = alif.InitialState(4))
         {
             Assert.Equal(new long[] { 4, N }, s.Membrane.Shape);
@@ -190,7 +198,8 @@ public class NeuronFamilyTests
             Assert.Null(s.Spikes);
             Assert.All(Flat(s.Membrane), v => Assert.Equal(0f, v));
         }
-        using var rlif = new RLIF(N) { SpikeTiming = SpikeTiming.AfterInput };
+        using var rlif = NeuronModel.Create(NeuronKind.Lif, N, recurrent: true);
+        rlif.SpikeTiming = SpikeTiming.AfterInput;
         using var r = rlif.InitialState(2);
         Assert.NotNull(r.Spikes);
         Assert.Null(r.Adaptation);
@@ -200,27 +209,27 @@ public class NeuronFamilyTests
     public void SpyxInitialisationIsSeededTruncatedNormal()
     {
         const int n = 20000;
-        using var lif = new LIF(n, seed: 7);
+        using var lif = NeuronModel.Create(NeuronKind.Lif, n, seed: 7);
         var beta = Flat(lif.BetaPerNeuron!);
         Assert.All(beta, b => Assert.InRange(b, 0f, 1f));
         // A normal cut at 2 standard deviations keeps its mean and has 0.8796 of its standard deviation.
         Assert.InRange(beta.Average(), 0.49, 0.51);
         var std = Math.Sqrt(beta.Select(b => (b - 0.5) * (b - 0.5)).Average());
         Assert.InRange(std, 0.25 * 0.8796 - 0.005, 0.25 * 0.8796 + 0.005);
-        using var same = new LIF(n, seed: 7);
+        using var same = NeuronModel.Create(NeuronKind.Lif, n, seed: 7);
         Assert.Equal(beta, Flat(same.BetaPerNeuron!));
-        using var other = new LIF(n, seed: 8);
+        using var other = NeuronModel.Create(NeuronKind.Lif, n, seed: 8);
         Assert.NotEqual(beta, Flat(other.BetaPerNeuron!));
-        using var scalar = new LIF(n, beta: 0.95f);
+        using var scalar = NeuronModel.Create(NeuronKind.Lif, n, beta: 0.95f);
         Assert.Null(scalar.BetaPerNeuron);
         Assert.Equal(0.95f, scalar.Beta);
 
-        using var rcuba = new RCuBaLIF(100, seed: 7);
+        using var rcuba = NeuronModel.Create(NeuronKind.CubaLif, 100, seed: 7, recurrent: true);
         var w = Flat(rcuba.RecurrentWeight!);
         Assert.All(w, v => Assert.InRange(v, -0.02f, 0.02f));
         Assert.InRange(Math.Sqrt(w.Select(v => (double)v * v).Average()), 0.01 * 0.8796 - 0.0005, 0.01 * 0.8796 + 0.0005);
         Assert.NotEqual(Flat(rcuba.AlphaPerNeuron!), Flat(rcuba.BetaPerNeuron!)); // each parameter has its own stream
-        using var li = new LI(5);
+        using var li = NeuronModel.Create(NeuronKind.Li, 5);
         Assert.All(Flat(li.BetaPerNeuron!), b => Assert.Equal(0.8f, b));
     }
 
@@ -257,7 +266,7 @@ public class NeuronFamilyTests
     public void BadParametersAndShapesAreRejectedWithTheRule()
     {
         using var input = Tensor.Zeros([4, 2, N]);
-        using var lif = new LIF(N, beta: 1.5f);
+        using var lif = NeuronModel.Create(NeuronKind.Lif, N, beta: 1.5f);
         using (var clipped = lif.Forward(input)) Assert.NotNull(clipped.Output); // Spyx clamps 1.5 to 1
         lif.ClipDecays = false;
         Assert.Contains("params.beta must be in [0, 1], got 1.5", Assert.Throws<SnnArgumentException>(() => lif.Forward(input)).Message);
@@ -282,13 +291,14 @@ public class NeuronFamilyTests
         lif.BetaPerNeuron = badDecays;
         lif.ClipDecays = false;
         Assert.Contains("params.beta_per_neuron[0] is 2", Assert.Throws<SnnArgumentException>(() => lif.Forward(input)).Message);
-        using var otherState = new LIF(N).InitialState(3); // batch 3 for an input of batch 2
+        using var otherState = NeuronModel.Create(NeuronKind.Lif, N).InitialState(3); // batch 3 for an input of batch 2
         lif.ClipDecays = true;
         Assert.Contains("state->membrane [3, 19] does not match input [4, 2, 19]",
             Assert.Throws<SnnArgumentException>(() => lif.Forward(input, otherState)).Message);
         Assert.Throws<SnnArgumentException>(() => new NeuronModel((NeuronKind)9, N));
         Assert.Throws<ArgumentOutOfRangeException>(() => new NeuronModel(NeuronKind.Lif, 0));
-        using var li = new LI(N) { RefractorySteps = 2 };
+        using var li = NeuronModel.Create(NeuronKind.Li, N);
+        li.RefractorySteps = 2;
         Assert.Contains("SNN_NEURON_LI never spikes", Assert.Throws<SnnArgumentException>(() => li.Forward(input)).Message);
         lif.Dispose();
         Assert.Throws<ObjectDisposedException>(() => lif.Forward(input));
@@ -297,7 +307,7 @@ public class NeuronFamilyTests
     [Fact]
     public void SettingParametersCopiesThem()
     {
-        using var lif = new LIF(N, seed: 1);
+        using var lif = NeuronModel.Create(NeuronKind.Lif, N, seed: 1);
         using (var beta = Tensor.Full([N], 0.25))
         {
             lif.BetaPerNeuron = beta;

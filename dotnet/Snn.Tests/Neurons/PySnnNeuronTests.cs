@@ -1,5 +1,6 @@
 using Snn.Networks;
 using Snn.Neurons;
+using Snn.PySnn;
 
 namespace Snn.Tests.Neurons;
 
@@ -61,7 +62,7 @@ public class PySnnNeuronTests
         }
     }
 
-    internal static PySnnNeuron Make(string model, bool exponential, float refrac, long[] cells, out PySnnReference reference)
+    internal static TraceNeuron Make(string model, bool exponential, float refrac, long[] cells, out PySnnReference reference)
     {
         var update = exponential ? "exponential" : "linear";
         float tauV = exponential ? 3f : 0.8f, tauT = exponential ? 2f : 0.7f, tauTh = exponential ? 5f : 0.9f;

@@ -1,4 +1,5 @@
 using Snn.Neurons;
+using Snn.PySnn;
 
 namespace Snn.Tests.Neurons;
 
@@ -18,7 +19,7 @@ public class PySnnParityTests
 
     public static TheoryData<string> Cases() => [.. CaseNames];
 
-    private static PySnnNeuron Layer(string name) => name switch
+    private static TraceNeuron Layer(string name) => name switch
     {
         "input" => new InputNeuron(N, 1.0f, 0.5f, 0.8f, "linear"),
         "if_exponential" => new IFNeuron(N, 1.0f, 0.0f, 0.6f, 1.0f, 1.0f, 2.0f, 4.0f, "exponential"),

@@ -1,4 +1,5 @@
-using Snn.Neurons;
+using Snn.Spyx;
+using SumPadding = Snn.Connections.SumPadding;
 
 namespace Snn.Tests.Neurons;
 
@@ -68,21 +69,21 @@ public class SpyxHelperTests
                     Assert.Equal(At(2 * oh, 2 * ow, c) + At(2 * oh, 2 * ow + 1, c) + At(2 * oh + 1, 2 * ow, c) + At(2 * oh + 1, 2 * ow + 1, c),
                         got[(oh * 2 + ow) * 2 + c]);
 
-        using var same = Pooling.SumPool(value, 2, 2, "SAME"); // H 5 -> 3: one zero row padded at the bottom
+        using var same = Functions.SumPool(value, 2, 2, "SAME"); // H 5 -> 3: one zero row padded at the bottom
         Assert.Equal(new long[] { 1, 3, 2, 2 }, same.Shape);
         Assert.Equal(At(4, 0, 1) + At(4, 1, 1), Flat(same)[(2 * 2 + 0) * 2 + 1]);
 
-        using var window3 = new SumPool([3, 1], [1, 1], Padding.Same).Forward(value); // (1, 1, 3, 1): W only, pad 1 each side
+        using var window3 = new SumPool([3, 1], [1, 1], SumPadding.Same).Forward(value); // (1, 1, 3, 1): W only, pad 1 each side
         Assert.Equal(new long[] { 1, 5, 4, 2 }, window3.Shape);
         Assert.Equal(At(2, 0, 0) + At(2, 1, 0), Flat(window3)[(2 * 4 + 0) * 2 + 0]);
         Assert.Equal(At(2, 2, 0) + At(2, 3, 0) + At(2, 1, 0), Flat(window3)[(2 * 4 + 2) * 2 + 0]);
 
-        using var everyAxis = new SumPool(2, 1, Padding.Valid, channelAxis: null).Forward(value); // channels pooled too
+        using var everyAxis = new SumPool(2, 1, SumPadding.Valid, channelAxis: null).Forward(value); // channels pooled too
         Assert.Equal(new long[] { 1, 4, 3, 1 }, everyAxis.Shape);
 
         Assert.Contains("padding \"FULL\" is unknown", Assert.Throws<SnnArgumentException>(() => new SumPool(2, 2, "FULL")).Message);
         Assert.Contains("window[1] = 6 is larger", Assert.Throws<SnnArgumentException>(() => new SumPool(6, 1).Forward(value)).Message);
         Assert.Contains("has 5 entries but the input has rank 4", Assert.Throws<SnnArgumentException>(() => new SumPool([1, 1, 1, 1, 1], [1, 1, 1, 1, 1]).Forward(value)).Message);
-        Assert.Contains("channel axis 7 does not exist", Assert.Throws<SnnArgumentException>(() => new SumPool(2, 2, Padding.Valid, 7).Forward(value)).Message);
+        Assert.Contains("channel axis 7 does not exist", Assert.Throws<SnnArgumentException>(() => new SumPool(2, 2, SumPadding.Valid, 7).Forward(value)).Message);
     }
 }

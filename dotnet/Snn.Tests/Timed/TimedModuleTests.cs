@@ -4,55 +4,13 @@ using Snn.Timed;
 
 namespace Snn.Tests.Timed;
 
-/// <summary>A test-only Layer over Spyx's LIF population (the lead's adapter replaces it): state "membrane".</summary>
-internal sealed class SpyxLifLayer : Layer
-{
-    private readonly LIF _model;
-    private NeuronState? _state;
-
-    public SpyxLifLayer(int n, float beta, float threshold) : base([n], [n], null, "lif") => _model = new LIF(n, beta, threshold);
-
-    public override IReadOnlyDictionary<string, Tensor> State =>
-        _state is null ? new Dictionary<string, Tensor>() : new Dictionary<string, Tensor> { ["membrane"] = _state.Membrane };
-
-    public override IReadOnlyList<string> Recordable => ["membrane"];
-
-    public override LayerConfig Config => new LayerConfig("SpyxLifTest");
-
-    public override void ResetState()
-    {
-        _state?.Dispose();
-        _state = null;
-    }
-
-    protected override void SetStateCore(string name, Tensor value)
-    {
-        Assert.Equal("membrane", name);
-        var state = _model.InitialState((int)value.Shape[0]);
-        state.Membrane.CopyFrom(value);
-        _state?.Dispose();
-        _state = state;
-    }
-
-    protected override Signal ForwardCore(Signal input)
-    {
-        var result = _model.Forward(input.Values, _state, record: IsRecording("membrane"));
-        _state?.Dispose();
-        _state = result.State;
-        if (result.Membrane is not null) SetRecorded("membrane", result.Membrane);
-        return new Signal(result.Output);
-    }
-
-    protected override void DisposeCore()
-    {
-        _state?.Dispose();
-        _model.Dispose();
-    }
-}
-
 /// <summary>TimedModule around a Spyx LIF layer and LeakyIntegrator, against references written from the equations.</summary>
 public class TimedModuleTests
 {
+    /// <summary>A population of Spyx's LIF with scalar decay <paramref name="beta"/>: state "membrane".</summary>
+    private static Population SpyxLif(int n, float beta, float threshold) =>
+        new(NeuronModel.Create(NeuronKind.Lif, n, beta: beta, threshold: threshold), "lif");
+
     /// <summary>Spyx LIF in float32: s = H(V - theta) from the state before the input; V' = beta V + x - s theta.</summary>
     private static (float[,] Spikes, float[] V) LifReference(float[,] x, float beta, float theta, float[]? v0 = null)
     {
@@ -82,7 +40,7 @@ public class TimedModuleTests
         var input = new TSEvent(times, channels, tStart: 0, tStop: steps * dt, numChannels: n);
         var counts = new float[steps, n];
         for (var e = 0; e < times.Length; e++) counts[(int)Math.Floor(times[e] / dt), channels[e]]++;
-        using var layer = new SpyxLifLayer(n, 0.9f, 1f);
+        using var layer = SpyxLif(n, 0.9f, 1f);
         using var module = new TimedModule(layer, dt, spikingInput: true, spikingOutput: true, name: "lif");
 
         var (first, _, _) = module.Evolve(input, numTimesteps: 50);
@@ -115,7 +73,7 @@ public class TimedModuleTests
         var clocked = new double[40, 3];
         for (var t = 0; t < 40; t++) for (var i = 0; i < 3; i++) clocked[t, i] = 0.3 * ((t * 7 + i * 3) % 5);
         var input = TSContinuous.FromClocked(clocked, 1e-3);
-        using var layer = new SpyxLifLayer(3, 0.8f, 1f);
+        using var layer = SpyxLif(3, 0.8f, 1f);
         using var module = new TimedModule(layer, 1e-3, spikingOutput: true);
         var (_, saved, _) = module.Evolve(input, numTimesteps: 20);
         var (tail1, _, _) = module.Evolve(input, numTimesteps: 20);
@@ -153,8 +111,8 @@ public class TimedModuleTests
     public void SpikingInputAndOutputComeFromTheLayerUnlessGiven()
     {
         using var linear = new Snn.Connections.Linear(4, 3, seed: 1);
-        using var lif = new NeuronLayer(new LIF(3), "lif");
-        using var li = new NeuronLayer(new LI(3), "li");
+        using var lif = new Population(NeuronModel.Create(NeuronKind.Lif, 3), "lif");
+        using var li = new Population(NeuronModel.Create(NeuronKind.Li, 3), "li");
         using var pool = new Snn.Connections.MaxPool2d(2, (4, 4), 1);
         using var average = new Snn.Connections.AvgPool2d(2, (4, 4), 1);
         using var integrator = new LeakyIntegrator(3);
@@ -171,14 +129,14 @@ public class TimedModuleTests
             Assert.Equal(spikesIn ? typeof(TSEvent) : typeof(TSContinuous), module.InputType);
         }
         // A chain takes its first layer's input kind and its last layer's output kind; explicit flags win.
-        using var chain = new Sequential(new Snn.Connections.Linear(4, 3, seed: 1, name: "fc"), new NeuronLayer(new LIF(3), "spk"));
+        using var chain = new Sequential(new Snn.Connections.Linear(4, 3, seed: 1, name: "fc"), new Population(NeuronModel.Create(NeuronKind.Lif, 3), "spk"));
         using (var module = new TimedModule(chain, 1e-3)) Assert.Equal((true, true), (module.SpikingInput, module.SpikingOutput));
         using (var module = new TimedModule(chain, 1e-3, spikingInput: false, spikingOutput: false))
             Assert.Equal((false, false), (module.SpikingInput, module.SpikingOutput));
         using var graph = new GraphBuilder([4]).Add(new Snn.Connections.Linear(4, 3, seed: 1, name: "fc"))
-            .Add(new NeuronLayer(new LI(3), "out")).Build(output: "out");
+            .Add(new Population(NeuronModel.Create(NeuronKind.Li, 3), "out")).Build(output: "out");
         Assert.Equal((true, false), (graph.SpikingInput, graph.SpikingOutput));
-        using var ffiaf = new Snn.Timed.FFIAF(new float[2, 3]);
+        using var ffiaf = new Snn.Rockpool.FFIAF(new float[2, 3]);
         Assert.Equal((false, true), (ffiaf.SpikingInput, ffiaf.SpikingOutput));
     }
 

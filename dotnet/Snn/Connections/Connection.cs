@@ -59,6 +59,21 @@ public abstract unsafe class Connection : Layer
     /// <summary>The seed the weights were first drawn from.</summary>
     public ulong Seed { get; }
 
+    /// <summary>The batch size every input must have, for layers built for one (PySNN's <c>batch_size</c>); null when
+    /// any batch size is taken (the default).</summary>
+    public int? BatchSize
+    {
+        get => _batchSize;
+        private protected init
+        {
+            if (value is <= 0)
+                throw new SnnArgumentException(ErrorCode.InvalidArgument, $"batch_size = {value} must be >= 1 (the number of samples in a batch).");
+            _batchSize = value;
+        }
+    }
+
+    private readonly int? _batchSize;
+
     /// <summary>Synaptic weights, owned by the layer (writing into them changes the layer).</summary>
     public Tensor Weight => _weight;
 
@@ -163,6 +178,9 @@ public abstract unsafe class Connection : Layer
     {
         var x = input.Values;
         var shape = x.Shape;
+        if (BatchSize is { } batch && shape[1] != batch)
+            throw new SnnArgumentException(ErrorCode.InvalidArgument,
+                $"{Name} ({TypeName}) was built for batch_size {batch} but the input has batch {shape[1]}; pass batches of {batch} samples or build the layer with batch_size {shape[1]}.");
         Tensor? delayed = null;
         var output = x.NewOutputLike([shape[0], shape[1], .. OutputShape]);
         try

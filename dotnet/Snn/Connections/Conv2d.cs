@@ -14,7 +14,7 @@ namespace Snn.Connections;
 /// (height, width) pair (all pairs in the second constructor).
 /// </summary>
 [LayerType("Conv2d")]
-public sealed unsafe class Conv2d : Connection
+public unsafe class Conv2d : Connection
 {
     private readonly long[] _stride, _padding, _dilation;
 

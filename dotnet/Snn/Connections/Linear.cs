@@ -11,7 +11,7 @@ namespace Snn.Connections;
 /// <c>batch_size</c> argument is not needed, the batch comes with the input.
 /// </summary>
 [LayerType("Linear")]
-public sealed unsafe class Linear : Connection
+public unsafe class Linear : Connection
 {
     /// <summary>Creates the connection; <paramref name="delay"/> is in time units and must be a whole multiple of
     /// <paramref name="dt"/>. <paramref name="bias"/> adds a bias (zero-initialised) that PySNN does not have.</summary>

@@ -36,9 +36,19 @@ public abstract class Layer : IDisposable
     /// <summary>The layer's name in networks, records and files.</summary>
     public string Name { get; set; }
 
-    /// <summary>The name of the layer's type in saved files (its <see cref="LayerTypeAttribute"/>, else the class name).</summary>
-    public string TypeName =>
-        (Attribute.GetCustomAttribute(GetType(), typeof(LayerTypeAttribute), inherit: false) as LayerTypeAttribute)?.TypeName ?? GetType().Name;
+    /// <summary>The name of the layer's type in saved files: the <see cref="LayerTypeAttribute"/> of its class or of the
+    /// nearest base class that has one (a seed facade's class saves as the core type it configures), else the class name.</summary>
+    public string TypeName
+    {
+        get
+        {
+            for (var type = GetType(); type is not null && type != typeof(Layer); type = type.BaseType)
+            {
+                if (Attribute.GetCustomAttribute(type, typeof(LayerTypeAttribute), inherit: false) is LayerTypeAttribute a) return a.TypeName;
+            }
+            return GetType().Name;
+        }
+    }
 
     /// <summary>Shape of one sample of one step of the input (without T and B), e.g. [C, H, W] or [N].</summary>
     public long[] InputShape => (long[])_inputShape.Clone();
@@ -150,6 +160,36 @@ public abstract class Layer : IDisposable
     /// <summary>Rebuilds a layer or network saved by <see cref="Save"/>, with its parameters and state, on
     /// <paramref name="device"/> (the default CPU when null).</summary>
     public static Layer Load(string path, Device? device = null) => NetworkFile.Load(path, device ?? Device.Default);
+
+    /// <summary>
+    /// A copy of this layer (architecture, parameters and state) on <paramref name="device"/>, which the caller owns;
+    /// this layer is left as it is. It is rebuilt from <see cref="Config"/> like a loaded file, so every layer type
+    /// that can be saved can be moved.
+    /// </summary>
+    public Layer To(Device device)
+    {
+        ArgumentNullException.ThrowIfNull(device);
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        var copy = LayerRegistry.Create(Describe(), device);
+        try
+        {
+            var parameters = copy.Parameters;
+            foreach (var (name, tensor) in Parameters)
+            {
+                if (!parameters.TryGetValue(name, out var target))
+                    throw new SnnException(ErrorCode.Internal, $"{Name} ({TypeName}): the rebuilt layer has no parameter \"{name}\"; its FromConfig does not match its Config.");
+                target.CopyFrom(tensor);
+            }
+            foreach (var (name, tensor) in State.ToArray()) copy.SetState(name, tensor);
+            copy.Record([.. Recording]);
+            return copy;
+        }
+        catch
+        {
+            copy.Dispose();
+            throw;
+        }
+    }
 
     /// <summary>The constructor arguments that rebuild this layer (see <see cref="LayerTypeAttribute"/>).</summary>
     public abstract LayerConfig Config { get; }

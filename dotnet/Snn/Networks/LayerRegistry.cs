@@ -93,10 +93,13 @@ public static class LayerRegistry
                 if (factory is null || !typeof(Layer).IsAssignableFrom(factory.ReturnType))
                     throw new InvalidOperationException(
                         $"{type.FullName} has [LayerType(\"{attribute.TypeName}\")] but no public static Layer FromConfig(LayerConfig, Device); add it.");
-                if (Factories.TryGetValue(attribute.TypeName, out var existing) && existing.DeclaringType != type)
-                    throw new InvalidOperationException(
-                        $"layer type name \"{attribute.TypeName}\" is used by {existing.DeclaringType!.FullName} and {type.FullName}; give one another name.");
-                Factories[attribute.TypeName] = factory;
+                foreach (var typeName in attribute.Aliases.Prepend(attribute.TypeName))
+                {
+                    if (Factories.TryGetValue(typeName, out var existing) && existing.DeclaringType != type)
+                        throw new InvalidOperationException(
+                            $"layer type name \"{typeName}\" is used by {existing.DeclaringType!.FullName} and {type.FullName}; give one another name.");
+                    Factories[typeName] = factory;
+                }
             }
         }
     }

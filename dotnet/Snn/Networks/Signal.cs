@@ -1,3 +1,5 @@
+using System.Collections;
+
 namespace Snn.Networks;
 
 /// <summary>
@@ -5,7 +7,7 @@ namespace Snn.Networks;
 /// activation potentials) and, for PySNN-style layers, the presynaptic <see cref="Trace"/> of the same shape that
 /// travels with the spikes. A signal made with the public constructor owns its tensors: disposing it disposes them.
 /// </summary>
-public sealed class Signal : IDisposable
+public sealed class Signal : IDisposable, IEnumerable<Tensor?>
 {
     /// <summary>Wraps <paramref name="values"/> and an optional <paramref name="trace"/> of the same shape; the
     /// signal takes ownership of both.</summary>
@@ -36,6 +38,20 @@ public sealed class Signal : IDisposable
 
     /// <summary>Batch size B (the second axis).</summary>
     public long BatchSize => Values.Shape[1];
+
+    /// <summary>The values and the trace, so that a signal unpacks as PySNN's <c>(x, trace)</c> pair:
+    /// <c>var (x, trace) = signal</c> in C#.</summary>
+    public void Deconstruct(out Tensor values, out Tensor? trace) => (values, trace) = (Values, Trace);
+
+    /// <summary>Yields <see cref="Values"/> then <see cref="Trace"/>, so Python unpacks a signal as PySNN's users unpack
+    /// a layer's result: <c>x, trace = layer(x, trace)</c>.</summary>
+    IEnumerator<Tensor?> IEnumerable<Tensor?>.GetEnumerator()
+    {
+        yield return Values;
+        yield return Trace;
+    }
+
+    IEnumerator IEnumerable.GetEnumerator() => ((IEnumerable<Tensor?>)this).GetEnumerator();
 
     /// <summary>Releases the values and the trace.</summary>
     public void Dispose()

@@ -1,5 +1,6 @@
 using Snn.Interop;
 using Snn.Native;
+using Snn.Networks;
 
 namespace Snn.Neurons;
 
@@ -12,7 +13,7 @@ namespace Snn.Neurons;
 /// Rockpool. The equations are in docs/neurons.md. The population owns its per-neuron decays and recurrent
 /// weights; setting them copies the given tensor.
 /// </summary>
-public unsafe class NeuronModel : IDisposable
+public unsafe class NeuronModel : PopulationModel
 {
     private Tensor? _alpha, _beta, _gamma, _recurrent;
 
@@ -20,6 +21,7 @@ public unsafe class NeuronModel : IDisposable
     /// <paramref name="device"/> (the default CPU when null).</summary>
     public NeuronModel(NeuronKind kind, int size, float threshold = 1f, SpikeTiming spikeTiming = SpikeTiming.BeforeInput,
         ResetMode resetMode = ResetMode.Subtract, Device? device = null)
+        : base(device)
     {
         if (!Enum.IsDefined(kind))
             throw new SnnArgumentException(ErrorCode.InvalidArgument, $"kind {(int)kind} is not a NeuronKind; pass If, Lif, Li, Alif or CubaLif.");
@@ -29,7 +31,6 @@ public unsafe class NeuronModel : IDisposable
         Threshold = threshold;
         SpikeTiming = spikeTiming;
         ResetMode = resetMode;
-        Device = device ?? Device.Default;
     }
 
     /// <summary>The model every neuron of the population follows.</summary>
@@ -37,9 +38,6 @@ public unsafe class NeuronModel : IDisposable
 
     /// <summary>Number of neurons N (the last axis of the input).</summary>
     public int Size { get; }
-
-    /// <summary>The device holding the parameters; inputs must be on it.</summary>
-    public Device Device { get; }
 
     /// <summary>Firing threshold, finite and &gt; 0 (LI ignores it).</summary>
     public float Threshold { get; set; }
@@ -96,6 +94,42 @@ public unsafe class NeuronModel : IDisposable
         return (float)Math.Exp(-dt / tau);
     }
 
+    /// <summary>
+    /// A population of <paramref name="kind"/> initialised as Spyx initialises its neurons, each parameter from its own
+    /// Philox stream of <paramref name="seed"/>: a decay given as a number is that scalar; a decay left null is
+    /// per-neuron, drawn from a truncated normal with mean 0.5 and std 0.25 within [0, 1] (LI: every neuron starts at
+    /// 0.8); <paramref name="recurrent"/> adds recurrent weights [N, N] from a truncated normal with std 0.01. The
+    /// options (spike timing, reset, ...) keep their defaults, Spyx's conventions.
+    /// </summary>
+    public static NeuronModel Create(NeuronKind kind, int size, float? alpha = null, float? beta = null, float? gamma = null,
+        float threshold = 1f, bool recurrent = false, ulong seed = 0, Device? device = null)
+    {
+        var model = new NeuronModel(kind, size, threshold, SpikeTiming.BeforeInput, ResetMode.Subtract, device);
+        model.Initialise(() =>
+        {
+            if (kind == NeuronKind.CubaLif) model.InitialiseDecay(Parameter.Alpha, alpha, seed);
+            if (kind == NeuronKind.Li) model.InitialiseDecay(Parameter.Beta, beta, 0, constant: 0.8f);
+            else if (kind != NeuronKind.If) model.InitialiseDecay(Parameter.Beta, beta, seed);
+            if (kind == NeuronKind.Alif) model.InitialiseDecay(Parameter.Gamma, gamma, seed);
+            if (recurrent) model.InitialiseRecurrent(seed);
+        });
+        return model;
+    }
+
+    /// <summary>Sets the per-neuron decays given as arrays (each [N]; null leaves that decay as it is).</summary>
+    public NeuronModel WithDecays(float[]? alpha = null, float[]? beta = null, float[]? gamma = null)
+    {
+        foreach (var (values, name) in new[] { (alpha, "alpha"), (beta, "beta"), (gamma, "gamma") })
+        {
+            if (values is null) continue;
+            using var tensor = Tensor.FromArray(values, Device);
+            if (name == "alpha") AlphaPerNeuron = tensor;
+            else if (name == "beta") BetaPerNeuron = tensor;
+            else GammaPerNeuron = tensor;
+        }
+        return this;
+    }
+
     /// <summary>A zero state for <paramref name="batchSize"/> samples with every variable this configuration uses
     /// (Spyx's initial_state).</summary>
     public NeuronState InitialState(int batchSize)
@@ -114,7 +148,7 @@ public unsafe class NeuronModel : IDisposable
     {
         ArgumentNullException.ThrowIfNull(input);
         ObjectDisposedException.ThrowIf(_disposed, this);
-        var shape = Lif.RequireSequence(input, nameof(input));
+        var shape = RequireSequence(input, nameof(input));
         if (shape[2] != Size)
             throw new SnnArgumentException(ErrorCode.InvalidArgument,
                 $"input has {shape[2]} features per step but this {Kind} population has {Size} neurons; pass input of shape [time, batch, {Size}].");
@@ -140,7 +174,7 @@ public unsafe class NeuronModel : IDisposable
     }
 
     /// <summary>Releases the per-neuron decays and the recurrent weights.</summary>
-    public void Dispose()
+    public override void Dispose()
     {
         _disposed = true;
         _alpha?.Dispose();
@@ -148,6 +182,72 @@ public unsafe class NeuronModel : IDisposable
         _gamma?.Dispose();
         _recurrent?.Dispose();
         _alpha = _beta = _gamma = _recurrent = null;
+    }
+
+    internal override string ConfigName => "family";
+
+    internal override void WriteConfig(LayerConfig config) => config
+        .Set("kind", Kind.ToString())
+        .Set("size", Size)
+        .Set("threshold", Threshold)
+        .Set("spike_timing", SpikeTiming.ToString())
+        .Set("reset_mode", ResetMode.ToString())
+        .Set("inclusive_threshold", InclusiveThreshold)
+        .Set("refractory_steps", RefractorySteps)
+        .Set("max_spikes_per_step", MaxSpikesPerStep)
+        .Set("clip_decays", ClipDecays)
+        .Set("alpha", Alpha)
+        .Set("beta", Beta)
+        .Set("gamma", Gamma)
+        .Set("per_neuron", string.Join(",", new[] { ("alpha", _alpha), ("beta", _beta), ("gamma", _gamma) }.Where(p => p.Item2 is not null).Select(p => p.Item1)))
+        .Set("recurrent", _recurrent is not null);
+
+    internal override PopulationRunner CreateRunner(Population population) => new FamilyRunner(population, this);
+
+    /// <summary>Rebuilds a model from what <see cref="WriteConfig"/> wrote, with zero per-neuron decays and recurrent
+    /// weights where the saved one had them (a loader then fills in the saved values).</summary>
+    internal static NeuronModel FromConfig(LayerConfig config, Device device)
+    {
+        var kind = Enum.Parse<NeuronKind>(config.GetString("kind")!);
+        var size = checked((int)config.GetInt("size"));
+        var model = new NeuronModel(kind, size, (float)config.GetDouble("threshold"),
+            Enum.Parse<SpikeTiming>(config.GetString("spike_timing")!), Enum.Parse<ResetMode>(config.GetString("reset_mode")!), device)
+        {
+            InclusiveThreshold = config.GetBool("inclusive_threshold"),
+            RefractorySteps = checked((int)config.GetInt("refractory_steps")),
+            MaxSpikesPerStep = checked((int)config.GetInt("max_spikes_per_step")),
+            ClipDecays = config.GetBool("clip_decays"),
+            Alpha = (float)config.GetDouble("alpha"),
+            Beta = (float)config.GetDouble("beta"),
+            Gamma = (float)config.GetDouble("gamma"),
+        };
+        model.Initialise(() =>
+        {
+            foreach (var name in (config.GetString("per_neuron") ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries))
+            {
+                using var zeros = Tensor.Zeros([size], DType.Float32, device);
+                if (name == "alpha") model.AlphaPerNeuron = zeros;
+                else if (name == "beta") model.BetaPerNeuron = zeros;
+                else if (name == "gamma") model.GammaPerNeuron = zeros;
+                else throw new SnnArgumentException(ErrorCode.InvalidArgument, $"Population configuration names an unknown per-neuron decay \"{name}\"; the file is damaged.");
+            }
+            if (config.GetBool("recurrent"))
+            {
+                using var zeros = Tensor.Zeros([size, size], DType.Float32, device);
+                model.RecurrentWeight = zeros;
+            }
+        });
+        return model;
+    }
+
+    /// <summary>The shape of a [T, B, N] tensor, or an exception naming the parameter.</summary>
+    internal static long[] RequireSequence(Tensor tensor, string name)
+    {
+        var shape = tensor.Shape;
+        if (shape.Length != 3)
+            throw new SnnArgumentException(ErrorCode.InvalidArgument,
+                $"{name} must have shape [time, batch, features], got [{string.Join(", ", shape)}]; add the missing time or batch axis.");
+        return shape;
     }
 
     private bool _disposed;

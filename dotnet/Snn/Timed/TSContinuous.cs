@@ -90,6 +90,14 @@ public sealed class TSContinuous : TimeSeries
         return Sample(times);
     }
 
+    /// <summary>Rockpool's <c>ts(t)</c> from Python: the values [N, C] at each of <paramref name="times"/> (<see cref="Sample(Array)"/>).</summary>
+    [PythonName("__call__")]
+    public double[,] Invoke(Array times) => Sample(times);
+
+    /// <summary>Rockpool's <c>ts(t)</c> for one time: the values [1, C] at <paramref name="t"/>.</summary>
+    [PythonName("__call__")]
+    public double[,] Invoke(double t) => Sample([t]);
+
     /// <summary>The values [C] at time <paramref name="t"/>.</summary>
     public double[] Sample(double t)
     {

@@ -90,6 +90,11 @@ public sealed class TSEvent : TimeSeries
         return new TSEvent(times, channels, periodic, tStart, stop, label, n);
     }
 
+    /// <summary>Rockpool's <c>ts(t_start, t_stop, channels)</c> from Python: <see cref="EventsBetween"/>.</summary>
+    [PythonName("__call__")]
+    public (double[] Times, int[] Channels) Invoke(double? tStart = null, double? tStop = null, Array? channels = null) =>
+        EventsBetween(tStart, tStop, channels);
+
     /// <summary>
     /// The events in [tStart, tStop) (defaults: the series' limits; a periodic series repeats to cover them) on
     /// <paramref name="channels"/> (all when null): Rockpool's <c>ts(t_start, t_stop, channels)</c>.

@@ -168,17 +168,28 @@ public class TimedModule : IDisposable
     /// clock (an empty dictionary otherwise).
     /// </summary>
     public (TimeSeries Output, Dictionary<string, object> NewState, Dictionary<string, object> Record) Evolve(
-        TimeSeries? tsInput = null, double? duration = null, long? numTimesteps = null, bool record = false)
+        TimeSeries? tsInput = null, double? duration = null, long? numTimesteps = null, bool? record = null)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
+        var recording = record ?? Record;
         if (tsInput is not null && !InputType.IsInstanceOfType(tsInput))
             throw new SnnArgumentException(ErrorCode.InvalidArgument,
                 $"{FullName} takes {InputType.Name} input (spiking_input={SpikingInput}), got {tsInput.GetType().Name}; convert it (TSEvent.FromRaster, TSContinuous.FromClocked) or build the module with the other input kind.");
         var steps = DetermineTimesteps(tsInput, duration, numTimesteps);
-        var (series, recorded) = EvolveCore(tsInput, steps, record);
+        var (series, recorded) = EvolveCore(tsInput, steps, recording);
         Timestep += steps;
         return (series, State(), recorded);
     }
+
+    /// <summary>Whether <see cref="Evolve"/> records when its <c>record</c> argument is not given (Rockpool's
+    /// <c>record=</c> constructor argument).</summary>
+    public bool Record { get; set; }
+
+    /// <summary><see cref="Evolve"/>, so that Python calls a module as <c>mod(ts)</c> as Rockpool's users do.</summary>
+    [PythonName("__call__")]
+    public (TimeSeries Output, Dictionary<string, object> NewState, Dictionary<string, object> Record) Invoke(
+        TimeSeries? tsInput = null, double? duration = null, long? numTimesteps = null, bool? record = null) =>
+        Evolve(tsInput, duration, numTimesteps, record);
 
     /// <summary>Evolves <paramref name="steps"/> steps from <see cref="T"/> (the clock is advanced by the caller):
     /// samples or rasterises the input, runs the layer and wraps its output.</summary>

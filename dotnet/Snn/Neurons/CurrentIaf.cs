@@ -6,15 +6,16 @@ using Snn.Networks;
 namespace Snn.Neurons;
 
 /// <summary>
-/// Rockpool's FFIAF (its <c>FFIAFBrian</c> layer): a feed-forward layer of integrate-and-fire neurons that takes input
-/// currents and emits spikes, in SI units (seconds, volts, amperes, R = 1 ohm), computed natively instead of by Brian2.
+/// A feed-forward layer of current-driven integrate-and-fire neurons (what Rockpool's <c>FFIAFBrian</c> computes, see
+/// <see cref="Rockpool.FFIAF"/>): it takes input currents and emits spikes, in SI units (seconds, volts, amperes,
+/// R = 1 ohm), computed natively.
 /// Per step of length <see cref="Dt"/>, with I = input[t] @ weights + bias (+ noise), held constant over the step:
 /// tau_mem dv/dt = v_rest - v + R I, integrated exactly (or by one RK4 step); a spike when v &gt; v_thresh, then
 /// v = v_reset and the neuron is held there for <see cref="RefractorySteps"/> steps. Input [T, B, N_in] currents,
 /// output [T, B, N] spikes (0/1). Equations, rounding and the differences from Rockpool: docs/ffiaf.md.
 /// </summary>
-[LayerType("FFIAF")]
-public sealed unsafe class FFIAF : Layer
+[LayerType("CurrentIaf", "FFIAF")]
+public sealed unsafe class CurrentIaf : Layer
 {
     private readonly Tensor _weights, _bias;
     private Tensor? _weightsT, _v, _refractory;
@@ -37,7 +38,7 @@ public sealed unsafe class FFIAF : Layer
     /// <param name="integrator">"exact" (no integration error for a step-constant current) or "rk4" (Brian2's, Rockpool's default).</param>
     /// <param name="seed">Seed of the noise stream.</param>
     /// <param name="device">Where parameters and state live (the default device when null).</param>
-    public FFIAF(float[,] weights, double bias = 0.015, double dt = 1e-4, double noiseStd = 0, double tauMem = 0.02,
+    public CurrentIaf(float[,] weights, double bias = 0.015, double dt = 1e-4, double noiseStd = 0, double tauMem = 0.02,
         double vThresh = -0.055, double vReset = -0.065, double vRest = -0.065, double refractory = 0,
         string? name = null, string integrator = "exact", ulong seed = 0, Device? device = null)
         : this(weights, Broadcast(bias, weights), dt, noiseStd, tauMem, vThresh, vReset, vRest, refractory, name,
@@ -62,7 +63,7 @@ public sealed unsafe class FFIAF : Layer
     /// <param name="integrator">"exact" or "rk4".</param>
     /// <param name="seed">Seed of the noise stream.</param>
     /// <param name="device">Where parameters and state live (the default device when null).</param>
-    public FFIAF(float[,] weights, float[] bias, double dt = 1e-4, double noiseStd = 0, double tauMem = 0.02,
+    public CurrentIaf(float[,] weights, float[] bias, double dt = 1e-4, double noiseStd = 0, double tauMem = 0.02,
         double vThresh = -0.055, double vReset = -0.065, double vRest = -0.065, double refractory = 0,
         string? name = null, string integrator = "exact", ulong seed = 0, Device? device = null)
         : base([CheckWeights(weights).GetLength(0)], [weights.GetLength(1)], device, name)
@@ -130,12 +131,15 @@ public sealed unsafe class FFIAF : Layer
     public double TauMem { get; }
 
     /// <summary>Firing threshold in volts (a spike when v &gt; v_thresh).</summary>
+    [PythonName("v_thresh")]
     public double VThresh { get; }
 
     /// <summary>Potential after a spike in volts.</summary>
+    [PythonName("v_reset")]
     public double VReset { get; }
 
     /// <summary>Resting potential in volts; the membrane starts here.</summary>
+    [PythonName("v_rest")]
     public double VRest { get; }
 
     /// <summary>Refractory period in seconds, as given.</summary>
@@ -206,8 +210,8 @@ public sealed unsafe class FFIAF : Layer
         var sizeIn = checked((int)config.GetInt("size_in"));
         var size = checked((int)config.GetInt("size"));
         if (sizeIn <= 0 || size <= 0)
-            throw new SnnArgumentException(ErrorCode.InvalidArgument, $"FFIAF configuration has size_in {sizeIn} and size {size}; both must be >= 1.");
-        return new FFIAF(new float[sizeIn, size], new float[size], config.GetDouble("dt"), config.GetDouble("noise_std"),
+            throw new SnnArgumentException(ErrorCode.InvalidArgument, $"CurrentIaf configuration has size_in {sizeIn} and size {size}; both must be >= 1.");
+        return new CurrentIaf(new float[sizeIn, size], new float[size], config.GetDouble("dt"), config.GetDouble("noise_std"),
             config.GetDouble("tau_mem"), config.GetDouble("v_thresh"), config.GetDouble("v_reset"), config.GetDouble("v_rest"),
             config.GetDouble("refractory"), config.GetString("name"), config.GetString("integrator") ?? "exact",
             unchecked((ulong)config.GetInt("seed")), device);
@@ -324,7 +328,7 @@ public sealed unsafe class FFIAF : Layer
         ArgumentNullException.ThrowIfNull(weights);
         if (weights.GetLength(0) < 1 || weights.GetLength(1) < 1)
             throw new SnnArgumentException(ErrorCode.InvalidArgument,
-                $"FFIAF: weights [{weights.GetLength(0)}, {weights.GetLength(1)}] must be [N_in, N] with N_in >= 1 and N >= 1.");
+                $"CurrentIaf: weights [{weights.GetLength(0)}, {weights.GetLength(1)}] must be [N_in, N] with N_in >= 1 and N >= 1.");
         return weights;
     }
 
@@ -332,13 +336,13 @@ public sealed unsafe class FFIAF : Layer
     {
         ArgumentNullException.ThrowIfNull(weights);
         if (!double.IsFinite(bias))
-            throw new SnnArgumentException(ErrorCode.InvalidArgument, $"FFIAF: bias must be a finite current in amperes, got {F(bias)}.");
+            throw new SnnArgumentException(ErrorCode.InvalidArgument, $"CurrentIaf: bias must be a finite current in amperes, got {F(bias)}.");
         var values = new float[weights.GetLength(1)];
         Array.Fill(values, (float)bias);
         return values;
     }
 
-    private SnnArgumentException Invalid(string rule) => new(ErrorCode.InvalidArgument, $"{Name} (FFIAF): {rule}.");
+    private SnnArgumentException Invalid(string rule) => new(ErrorCode.InvalidArgument, $"{Name} ({TypeName}): {rule}.");
 
     private void Require(bool ok, string rule)
     {

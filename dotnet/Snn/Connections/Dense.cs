@@ -1,16 +1,17 @@
 using Snn.Interop;
 using Snn.Native;
 
-namespace Snn.Layers;
+namespace Snn.Connections;
 
 /// <summary>
-/// A dense synaptic projection y = x W^T + b over any leading axes: on the CPU a sparse accumulation of the
+/// A dense projection y = x W^T + b over any leading axes, as a function rather than a <see cref="Networks.Layer"/>
+/// (the fully connected layer of networks is <see cref="Linear"/>): on the CPU a sparse accumulation of the
 /// weights of non-zero inputs when the input is mostly zeros (spikes), else one matrix multiply (OpenBLAS; cuBLAS on CUDA). Weights start uniform in ±1/sqrt(in_features), as in PyTorch.
 /// </summary>
-public sealed unsafe class Linear : IDisposable
+public sealed unsafe class Dense : IDisposable
 {
     /// <summary>Creates the layer on <paramref name="device"/> (the default CPU when null), initialised from <paramref name="seed"/>.</summary>
-    public Linear(int inFeatures, int outFeatures, bool bias = true, Device? device = null, ulong seed = 0)
+    public Dense(int inFeatures, int outFeatures, bool bias = true, Device? device = null, ulong seed = 0)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(inFeatures);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(outFeatures);
@@ -56,7 +57,7 @@ public sealed unsafe class Linear : IDisposable
         ArgumentNullException.ThrowIfNull(input);
         var shape = input.Shape;
         if (shape.Length == 0)
-            throw new SnnArgumentException(ErrorCode.InvalidArgument, "Linear.Forward needs an input of rank >= 1 whose last axis is in_features.");
+            throw new SnnArgumentException(ErrorCode.InvalidArgument, "Dense.Forward needs an input of rank >= 1 whose last axis is in_features.");
         shape[^1] = OutFeatures;
         var output = input.NewLike(shape);
         try

@@ -1,0 +1,89 @@
+using System.Text.Json.Nodes;
+using Snn.Connections;
+using Snn.Layers;
+using Snn.Networks;
+using Snn.Neurons;
+
+namespace Snn.Tests.Networks;
+
+/// <summary>The Layer contract every layer honours: moving to a device with parameters and state, and files written
+/// under the old type names (NeuronLayer, FFIAF, PySNN's neurons with cells_shape) still loading.</summary>
+public class LayerContractTests
+{
+    private const int Steps = 20, Batch = 2, In = 6, Hidden = 5;
+
+    private static float[] Flat(Tensor t)
+    {
+        var values = new float[t.ElementCount];
+        t.CopyTo<float>(values);
+        return values;
+    }
+
+    private static Tensor Input(int seed)
+    {
+        var rng = new Random(seed);
+        return Tensor.FromArray(Enumerable.Range(0, Steps * Batch * In).Select(_ => rng.NextDouble() < 0.4 ? 1f : 0f).ToArray(), [Steps, Batch, In]);
+    }
+
+    [Fact]
+    public void ToCopiesArchitectureParametersAndStateToAnotherDevice()
+    {
+        using var net = new Sequential(
+            new Linear(In, Hidden, seed: 1, name: "fc"),
+            new Population(NeuronModel.Create(NeuronKind.Lif, Hidden, seed: 2), "lif"),
+            new DenseLif(Hidden, Hidden, beta: 0.8f, threshold: 0.5f, seed: 3, name: "dense"),
+            new Snn.PySnn.LIFNeuron(Hidden, 1f, 0f, 1f, 1f, 1f, 0f, 0.5f, 0.5f, name: "trace"));
+        using var first = Input(4);
+        using var second = Input(5);
+        using (net.Forward(first)) { }
+        using var device = Device.Cpu(2);
+        using var moved = net.To(device);
+        Assert.Same(device, moved.Device);
+        Assert.Equal(net.Parameters.Keys.Order(), moved.Parameters.Keys.Order());
+        foreach (var (name, tensor) in net.Parameters) Assert.Equal(Flat(tensor), Flat(moved.Parameters[name]));
+        Assert.Equal(net.State.Keys.Order(), moved.State.Keys.Order());
+        Assert.Contains("lif.membrane", moved.State.Keys);
+        using var onMoved = second.To(device);
+        using var expected = net.Forward(second);
+        using var actual = moved.Forward(onMoved);
+        Assert.Equal(Flat(expected.Values), Flat(actual.Values));
+        Assert.True(Flat(expected.Values).Sum() > 0);
+    }
+
+    [Fact]
+    public void OldTypeNamesStillLoad()
+    {
+        using var x = Input(6);
+        using var currents = Tensor.FromArray(Flat(x).Select(v => 0.7f * v).ToArray(), [Steps, Batch, In]);
+
+        using var population = new Population(NeuronModel.Create(NeuronKind.Alif, In, beta: 0.8f, seed: 7));
+        var old = population.Config.ToJson();
+        old["type"] = "NeuronLayer";
+        ((JsonObject)old["config"]!).Remove("model"); // files from before populations had models
+        using var rebuilt = LayerRegistry.Create(LayerConfig.FromJson(old), Device.Default);
+        Assert.IsType<Population>(rebuilt);
+        foreach (var (name, tensor) in population.Parameters) rebuilt.Parameters[name].CopyFrom(tensor); // as the loader does
+        using (var a = population.Forward(currents))
+        using (var b = rebuilt.Forward(currents))
+            Assert.Equal(Flat(a.Values), Flat(b.Values));
+
+        using var lif = new Snn.PySnn.LIFNeuron([In], 1f, 0f, 1f, 1f, 1f, 0f, 0.5f, 0.5f);
+        var pysnn = lif.Config.ToJson();
+        var entries = (JsonObject)pysnn["config"]!;
+        entries["cells_shape"] = entries["shape"]!.DeepClone(); // PySNN's neurons saved their shape as cells_shape
+        entries.Remove("shape");
+        entries.Remove("model");
+        entries.Remove("kind");
+        using var trace = LayerRegistry.Create(LayerConfig.FromJson(pysnn), Device.Default);
+        Assert.IsType<Snn.PySnn.LIFNeuron>(trace);
+        using (var a = lif.Forward(currents))
+        using (var b = trace.Forward(currents))
+            Assert.Equal(Flat(a.Values), Flat(b.Values));
+
+        using var iaf = new CurrentIaf(new float[In, 3], 0.02);
+        var ffiaf = iaf.Config.ToJson();
+        ffiaf["type"] = "FFIAF";
+        using var loaded = LayerRegistry.Create(LayerConfig.FromJson(ffiaf), Device.Default);
+        Assert.Equal("CurrentIaf", Assert.IsType<CurrentIaf>(loaded).TypeName);
+    }
+}
