@@ -1,5 +1,3 @@
-[assembly: Snn.PythonModule("Snn.EvSpikeSim", "evspikesim")]
-
 namespace Snn.EvSpikeSim;
 
 /// <summary>
