@@ -105,7 +105,7 @@ public enum snn_spike_timing
     /// <summary>Spyx: s = H(V - theta) from the state entering the step, then integrate</summary>
     SNN_SPIKE_BEFORE_INPUT = 0,
 
-    /// <summary>snnTorch, PySNN, Rockpool, snn_lif_forward: integrate, then s = H(V' - theta)</summary>
+    /// <summary>snnTorch, PySNN, Rockpool: integrate, then s = H(V' - theta)</summary>
     SNN_SPIKE_AFTER_INPUT = 1,
 }
 
@@ -132,30 +132,30 @@ public enum snn_event_init_kind
     SNN_EVENT_INIT_NORMAL = 2,
 }
 
-/// <summary>C enum <c>snn_pysnn_model</c>.</summary>
-public enum snn_pysnn_model
+/// <summary>C enum <c>snn_trace_neuron_model</c>.</summary>
+public enum snn_trace_neuron_model
 {
-    /// <summary>pysnn.neuron.Input: the input passes through as spikes, only a trace is kept</summary>
-    SNN_PYSNN_INPUT = 0,
+    /// <summary>PySNN-style Input: the input passes through as spikes, only a trace is kept</summary>
+    SNN_TRACE_NEURON_INPUT = 0,
 
     /// <summary>IFNeuron: v += alpha_v * x</summary>
-    SNN_PYSNN_IF = 1,
+    SNN_TRACE_NEURON_IF = 1,
 
     /// <summary>LIFNeuron: leak towards v_rest</summary>
-    SNN_PYSNN_LIF = 2,
+    SNN_TRACE_NEURON_LIF = 2,
 
     /// <summary>AdaptiveLIFNeuron: LIF whose threshold rises with each spike and relaxes back</summary>
-    SNN_PYSNN_ADAPTIVE_LIF = 3,
+    SNN_TRACE_NEURON_ADAPTIVE_LIF = 3,
 }
 
-/// <summary>C enum <c>snn_pysnn_update</c>.</summary>
-public enum snn_pysnn_update
+/// <summary>C enum <c>snn_trace_update</c>.</summary>
+public enum snn_trace_update
 {
     /// <summary>PySNN update_type="linear": tau_* are decay factors per step, in [0, 1]</summary>
-    SNN_PYSNN_LINEAR = 0,
+    SNN_TRACE_UPDATE_LINEAR = 0,
 
     /// <summary>update_type="exponential": tau_* are time constants (&gt; 0), Euler steps of dt / tau</summary>
-    SNN_PYSNN_EXPONENTIAL = 1,
+    SNN_TRACE_UPDATE_EXPONENTIAL = 1,
 }
 
 /// <summary>C enum <c>snn_iaf_integrator</c>.</summary>

@@ -13,11 +13,13 @@ namespace Snn.Native;
 public static unsafe partial class Methods
 {
     /// <summary>
-    /// Version of this ABI. It only grows: new functions are appended, shipped signatures
-    /// and struct layouts never change. Callers compare it with snn_api_version().
+    /// Version of this ABI. Within a version it only grows: new functions are appended, shipped
+    /// signatures and struct layouts never change. Version 2 broke version 1 (entry points named by
+    /// what they compute: snn_pysnn_* became snn_trace_*, snn_lif_forward is snn_neuron_forward with
+    /// SNN_NEURON_LIF). Callers compare it with snn_api_version() and snn_supports_api_version().
     /// </summary>
-    [NativeTypeName("#define SNN_API_VERSION 1")]
-    public const int SNN_API_VERSION = 1;
+    [NativeTypeName("#define SNN_API_VERSION 2")]
+    public const int SNN_API_VERSION = 2;
 
     /// <summary>The ABI version this library implements (SNN_API_VERSION when it was built).</summary>
     [DllImport("snn", CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
@@ -201,19 +203,6 @@ public static unsafe partial class Methods
     public static extern snn_status snn_linear_forward([NativeTypeName("const snn_tensor *")] snn_tensor* input, [NativeTypeName("const snn_tensor *")] snn_tensor* weight, [NativeTypeName("const snn_tensor *")] snn_tensor* bias, snn_tensor* output);
 
     /// <summary>
-    /// For t = 0 .. T-1, for every (b, n):
-    ///   V = beta * V + current[t, b, n]
-    ///   membrane[t, b, n] = V                     (before reset)
-    ///   spikes[t, b, n] = V &gt; threshold ? 1 : 0
-    ///   reset V according to reset_mode when it spiked
-    /// current: float32 [T, B, N], T &gt;= 1. spikes: float32 [T, B, N]. membrane: float32 [T, B, N]
-    /// or NULL; it may be the same tensor as <c>current</c> (updated in place). state: float32 [B, N]
-    /// or NULL: the initial V on entry, the final V (after reset) on return; NULL starts at 0.
-    /// </summary>
-    [DllImport("snn", CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
-    public static extern snn_status snn_lif_forward([NativeTypeName("const snn_tensor *")] snn_tensor* current, [NativeTypeName("const snn_lif_params *")] snn_lif_params* @params, snn_tensor* state, snn_tensor* spikes, snn_tensor* membrane);
-
-    /// <summary>
     /// Runs the population over T &gt;= 1 steps. For every (t, b, n), with x = input[t, b, n] plus,
     /// for recurrent models, r = sum over pre of s[b, pre] * recurrent_weight[pre, n] (pre in
     /// ascending order, neurons that did not spike skipped: exact and deterministic), where s is
@@ -391,7 +380,7 @@ public static unsafe partial class Methods
     /// (not for Input). Outputs and state must not share memory with each other or with the input.
     /// </summary>
     [DllImport("snn", CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
-    public static extern snn_status snn_pysnn_neuron_forward([NativeTypeName("const snn_tensor *")] snn_tensor* input, [NativeTypeName("const snn_pysnn_neuron_params *")] snn_pysnn_neuron_params* @params, [NativeTypeName("const snn_pysnn_neuron_state *")] snn_pysnn_neuron_state* state, snn_tensor* spikes, snn_tensor* trace_out, snn_tensor* record_v);
+    public static extern snn_status snn_trace_neuron_forward([NativeTypeName("const snn_tensor *")] snn_tensor* input, [NativeTypeName("const snn_trace_neuron_params *")] snn_trace_neuron_params* @params, [NativeTypeName("const snn_trace_neuron_state *")] snn_trace_neuron_state* state, snn_tensor* spikes, snn_tensor* trace_out, snn_tensor* record_v);
 
     /// <summary>
     /// output[n, o, y, x] = bias[o] + sum over c, i, j of

@@ -77,20 +77,6 @@ public unsafe partial struct snn_tensor_info
     public int device_ordinal;
 }
 
-/// <summary>C struct <c>snn_lif_params</c>.</summary>
-public partial struct snn_lif_params
-{
-    /// <summary>membrane decay per step, in [0, 1]</summary>
-    public float beta;
-
-    /// <summary>firing threshold, finite and &gt; 0</summary>
-    public float threshold;
-
-    /// <summary>snn_reset_mode</summary>
-    [NativeTypeName("int32_t")]
-    public int reset_mode;
-}
-
 /// <summary>
 /// Scalars, options and the optional per-neuron decays of one neuron population of N neurons.
 /// A zero-filled struct is IF, spike before input, reset by subtraction, strict threshold, no
@@ -237,13 +223,13 @@ public partial struct snn_event_initializer
 }
 
 /// <summary>The constants of one population. Fields a model does not use are ignored (not checked).</summary>
-public partial struct snn_pysnn_neuron_params
+public partial struct snn_trace_neuron_params
 {
-    /// <summary>snn_pysnn_model</summary>
+    /// <summary>snn_trace_neuron_model</summary>
     [NativeTypeName("int32_t")]
     public int model;
 
-    /// <summary>snn_pysnn_update: the trace's update (every model), the leak (LIF, adaptive), the threshold's (adaptive)</summary>
+    /// <summary>snn_trace_update: the trace's update (every model), the leak (LIF, adaptive), the threshold's (adaptive)</summary>
     [NativeTypeName("int32_t")]
     public int update_type;
 
@@ -285,7 +271,7 @@ public partial struct snn_pysnn_neuron_params
 /// dropped); fields the model does not use (Input: all but trace; threshold: only the adaptive
 /// LIF) are ignored and left untouched.
 /// </summary>
-public unsafe partial struct snn_pysnn_neuron_state
+public unsafe partial struct snn_trace_neuron_state
 {
     /// <summary>membrane voltage after the last step (after reset)</summary>
     public snn_tensor* v;

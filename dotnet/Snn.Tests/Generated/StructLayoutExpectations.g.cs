@@ -49,12 +49,6 @@ public static class StructLayoutExpectations
             new ExpectedField("device_kind", 88),
             new ExpectedField("device_ordinal", 92),
         }),
-        new ExpectedStruct("snn_lif_params", "Snn.Native.snn_lif_params", "Snn.Native.snn_lif_params, Snn.Native", 12, 4, new ExpectedField[]
-        {
-            new ExpectedField("beta", 0),
-            new ExpectedField("threshold", 4),
-            new ExpectedField("reset_mode", 8),
-        }),
         new ExpectedStruct("snn_neuron_params", "Snn.Native.snn_neuron_params", "Snn.Native.snn_neuron_params, Snn.Native", 72, 8, new ExpectedField[]
         {
             new ExpectedField("model", 0),
@@ -101,7 +95,7 @@ public static class StructLayoutExpectations
             new ExpectedField("a", 4),
             new ExpectedField("b", 8),
         }),
-        new ExpectedStruct("snn_pysnn_neuron_params", "Snn.Native.snn_pysnn_neuron_params", "Snn.Native.snn_pysnn_neuron_params, Snn.Native", 48, 4, new ExpectedField[]
+        new ExpectedStruct("snn_trace_neuron_params", "Snn.Native.snn_trace_neuron_params", "Snn.Native.snn_trace_neuron_params, Snn.Native", 48, 4, new ExpectedField[]
         {
             new ExpectedField("model", 0),
             new ExpectedField("update_type", 4),
@@ -116,7 +110,7 @@ public static class StructLayoutExpectations
             new ExpectedField("alpha_thresh", 40),
             new ExpectedField("tau_thresh", 44),
         }),
-        new ExpectedStruct("snn_pysnn_neuron_state", "Snn.Native.snn_pysnn_neuron_state", "Snn.Native.snn_pysnn_neuron_state, Snn.Native", 32, 8, new ExpectedField[]
+        new ExpectedStruct("snn_trace_neuron_state", "Snn.Native.snn_trace_neuron_state", "Snn.Native.snn_trace_neuron_state, Snn.Native", 32, 8, new ExpectedField[]
         {
             new ExpectedField("v", 0),
             new ExpectedField("trace", 8),

@@ -9,7 +9,7 @@ namespace Snn.Neurons;
 /// The common part of PySNN's neurons with traces (<see cref="InputNeuron"/>, <see cref="IFNeuron"/>,
 /// <see cref="LIFNeuron"/>, <see cref="AdaptiveLIFNeuron"/>): a <see cref="Layer"/> that maps [T, B, ...cells]
 /// input to a <see cref="Signal"/> of spikes [T, B, ...cells] and the postsynaptic trace that travels with them,
-/// computed natively for all T steps in one call (<c>snn_pysnn_neuron_forward</c>). State ("v", "trace",
+/// computed natively for all T steps in one call (<c>snn_trace_neuron_forward</c>). State ("v", "trace",
 /// "refractory", and "threshold" for the adaptive LIF) carries over between calls. The equations and what differs
 /// from PySNN are in docs/neurons.md ("PySNN neurons").
 /// </summary>
@@ -18,17 +18,17 @@ public abstract unsafe class PySnnNeuron : Layer
     private readonly long[] _cells;
     private readonly Dictionary<string, Tensor> _state = [];
 
-    private protected PySnnNeuron(long[] cellsShape, snn_pysnn_model model, float thresh, float vRest, float alphaV,
+    private protected PySnnNeuron(long[] cellsShape, snn_trace_neuron_model model, float thresh, float vRest, float alphaV,
         float alphaT, float dt, float durationRefrac, float tauV, float tauT, float alphaThresh, float tauThresh,
         string updateType, Device? device, string? name)
         : base(CheckCells(cellsShape), cellsShape, device, name)
     {
         _cells = (long[])cellsShape.Clone();
         Exponential = ParseUpdateType(updateType);
-        P = new snn_pysnn_neuron_params
+        P = new snn_trace_neuron_params
         {
             model = (int)model,
-            update_type = (int)(Exponential ? snn_pysnn_update.SNN_PYSNN_EXPONENTIAL : snn_pysnn_update.SNN_PYSNN_LINEAR),
+            update_type = (int)(Exponential ? snn_trace_update.SNN_TRACE_UPDATE_EXPONENTIAL : snn_trace_update.SNN_TRACE_UPDATE_LINEAR),
             thresh = thresh,
             v_rest = vRest,
             alpha_v = alphaV,
@@ -59,22 +59,22 @@ public abstract unsafe class PySnnNeuron : Layer
     public float TauT => P.tau_t;
 
     /// <summary>The constants as the C ABI takes them (fields the model does not use are 0).</summary>
-    private protected readonly snn_pysnn_neuron_params P;
+    private protected readonly snn_trace_neuron_params P;
 
-    private protected snn_pysnn_model Model => (snn_pysnn_model)P.model;
+    private protected snn_trace_neuron_model Model => (snn_trace_neuron_model)P.model;
     private protected bool Exponential { get; }
 
     /// <inheritdoc/>
     public override IReadOnlyDictionary<string, Tensor> State => _state;
 
     /// <inheritdoc/>
-    public override bool SpikingInput => Model == snn_pysnn_model.SNN_PYSNN_INPUT; // the others integrate currents
+    public override bool SpikingInput => Model == snn_trace_neuron_model.SNN_TRACE_NEURON_INPUT; // the others integrate currents
 
     /// <inheritdoc/>
     public override bool SpikingOutput => true;
 
     /// <inheritdoc/>
-    public override IReadOnlyList<string> Recordable => Model == snn_pysnn_model.SNN_PYSNN_INPUT ? ["spikes", "trace"] : ["spikes", "v", "trace"];
+    public override IReadOnlyList<string> Recordable => Model == snn_trace_neuron_model.SNN_TRACE_NEURON_INPUT ? ["spikes", "trace"] : ["spikes", "v", "trace"];
 
     /// <summary>The state variables of this neuron type, in the order of the C ABI's state struct.</summary>
     private protected abstract IReadOnlyList<string> StateNames { get; }
@@ -126,14 +126,14 @@ public abstract unsafe class PySnnNeuron : Layer
             trace = values.NewLike(shape);
             v = IsRecording("v") ? values.NewLike(shape) : null;
             var p = P;
-            var st = new snn_pysnn_neuron_state
+            var st = new snn_trace_neuron_state
             {
                 v = Pointer("v"),
                 trace = Pointer("trace"),
                 refractory = Pointer("refractory"),
                 threshold = Pointer("threshold"),
             };
-            NativeCall.Check(Methods.snn_pysnn_neuron_forward(values.Pointer, &p, &st, spikes.Pointer, trace.Pointer,
+            NativeCall.Check(Methods.snn_trace_neuron_forward(values.Pointer, &p, &st, spikes.Pointer, trace.Pointer,
                 v is null ? null : v.Pointer));
             GC.KeepAlive(values);
             GC.KeepAlive(spikes);
@@ -161,7 +161,7 @@ public abstract unsafe class PySnnNeuron : Layer
     private protected LayerConfig BaseConfig()
     {
         var c = new LayerConfig(TypeName).Set("cells_shape", _cells).Set("dt", Dt).Set("alpha_t", AlphaT).Set("tau_t", TauT);
-        if (Model != snn_pysnn_model.SNN_PYSNN_INPUT)
+        if (Model != snn_trace_neuron_model.SNN_TRACE_NEURON_INPUT)
         {
             c.Set("thresh", P.thresh).Set("v_rest", P.v_rest).Set("alpha_v", P.alpha_v).Set("duration_refrac", P.duration_refrac);
         }
@@ -201,11 +201,11 @@ public abstract unsafe class PySnnNeuron : Layer
         };
     }
 
-    /// <summary>The rules of snn_pysnn_neuron_forward, checked when the layer is built so a bad layer never exists.</summary>
+    /// <summary>The rules of snn_trace_neuron_forward, checked when the layer is built so a bad layer never exists.</summary>
     private void Validate()
     {
-        var isInput = Model == snn_pysnn_model.SNN_PYSNN_INPUT;
-        var leaky = Model is snn_pysnn_model.SNN_PYSNN_LIF or snn_pysnn_model.SNN_PYSNN_ADAPTIVE_LIF;
+        var isInput = Model == snn_trace_neuron_model.SNN_TRACE_NEURON_INPUT;
+        var leaky = Model is snn_trace_neuron_model.SNN_TRACE_NEURON_LIF or snn_trace_neuron_model.SNN_TRACE_NEURON_ADAPTIVE_LIF;
         if (!(float.IsFinite(Dt) && Dt > 0))
             throw Bad($"dt must be finite and > 0, got {Dt.ToString(CultureInfo.InvariantCulture)}; pass the duration of one time step.");
         Finite(AlphaT, "alpha_t", "the trace increment per spike");
@@ -221,7 +221,7 @@ public abstract unsafe class PySnnNeuron : Layer
             throw Bad(string.Create(CultureInfo.InvariantCulture,
                 $"duration_refrac = {P.duration_refrac} is not an integer multiple of dt = {Dt} ({steps} steps); pass a whole number of time steps, e.g. {Math.Round(steps) * Dt}."));
         if (leaky) Decay(P.tau_v, "tau_v", "voltage");
-        if (Model == snn_pysnn_model.SNN_PYSNN_ADAPTIVE_LIF)
+        if (Model == snn_trace_neuron_model.SNN_TRACE_NEURON_ADAPTIVE_LIF)
         {
             Finite(P.alpha_thresh, "alpha_thresh", "the threshold increment per spike");
             Decay(P.tau_thresh, "tau_thresh", "threshold");

@@ -15,7 +15,7 @@ public sealed class InputNeuron : PySnnNeuron
     /// axis); <paramref name="tauT"/> is a decay factor in [0, 1] for "linear" and a time constant for "exponential".</summary>
     public InputNeuron(long[] cellsShape, float dt, float alphaT, float tauT, string updateType = "linear",
         Device? device = null, string? name = null)
-        : base(cellsShape, snn_pysnn_model.SNN_PYSNN_INPUT, 0, 0, 0, alphaT, dt, 0, 0, tauT, 0, 0, updateType, device, name) { }
+        : base(cellsShape, snn_trace_neuron_model.SNN_TRACE_NEURON_INPUT, 0, 0, 0, alphaT, dt, 0, 0, tauT, 0, 0, updateType, device, name) { }
 
     /// <summary><see cref="InputNeuron(long[], float, float, float, string, Device?, string?)"/> for a flat population of
     /// <paramref name="cellsShape"/> neurons.</summary>
@@ -43,7 +43,7 @@ public sealed class InputNeuron : PySnnNeuron
 /// </summary>
 public abstract class PySnnSpikingNeuron : PySnnNeuron
 {
-    private protected PySnnSpikingNeuron(long[] cellsShape, snn_pysnn_model model, float thresh, float vRest, float alphaV,
+    private protected PySnnSpikingNeuron(long[] cellsShape, snn_trace_neuron_model model, float thresh, float vRest, float alphaV,
         float alphaT, float dt, float durationRefrac, float tauV, float tauT, float alphaThresh, float tauThresh,
         string updateType, Device? device, string? name)
         : base(cellsShape, model, thresh, vRest, alphaV, alphaT, dt, durationRefrac, tauV, tauT, alphaThresh, tauThresh,
@@ -86,7 +86,7 @@ public sealed class IFNeuron : PySnnSpikingNeuron
     /// <param name="name">Layer name; the type name when null.</param>
     public IFNeuron(long[] cellsShape, float thresh, float vRest, float alphaV, float alphaT, float dt, float durationRefrac,
         float tauT, string updateType = "linear", Device? device = null, string? name = null)
-        : base(cellsShape, snn_pysnn_model.SNN_PYSNN_IF, thresh, vRest, alphaV, alphaT, dt, durationRefrac, 0, tauT, 0, 0,
+        : base(cellsShape, snn_trace_neuron_model.SNN_TRACE_NEURON_IF, thresh, vRest, alphaV, alphaT, dt, durationRefrac, 0, tauT, 0, 0,
             updateType, device, name) { }
 
     /// <summary>IF neurons for a flat population of <paramref name="cellsShape"/> neurons (other arguments as above).</summary>
@@ -131,7 +131,7 @@ public sealed class LIFNeuron : PySnnSpikingNeuron
     /// <param name="name">Layer name; the type name when null.</param>
     public LIFNeuron(long[] cellsShape, float thresh, float vRest, float alphaV, float alphaT, float dt, float durationRefrac,
         float tauV, float tauT, string updateType = "linear", Device? device = null, string? name = null)
-        : base(cellsShape, snn_pysnn_model.SNN_PYSNN_LIF, thresh, vRest, alphaV, alphaT, dt, durationRefrac, tauV, tauT, 0, 0,
+        : base(cellsShape, snn_trace_neuron_model.SNN_TRACE_NEURON_LIF, thresh, vRest, alphaV, alphaT, dt, durationRefrac, tauV, tauT, 0, 0,
             updateType, device, name) { }
 
     /// <summary>LIF neurons for a flat population of <paramref name="cellsShape"/> neurons (other arguments as above).</summary>
@@ -182,7 +182,7 @@ public sealed class AdaptiveLIFNeuron : PySnnSpikingNeuron
     public AdaptiveLIFNeuron(long[] cellsShape, float thresh, float vRest, float alphaV, float alphaT, float dt,
         float durationRefrac, float tauV, float tauT, float alphaThresh, float tauThresh, string updateType = "linear",
         Device? device = null, string? name = null)
-        : base(cellsShape, snn_pysnn_model.SNN_PYSNN_ADAPTIVE_LIF, thresh, vRest, alphaV, alphaT, dt, durationRefrac, tauV,
+        : base(cellsShape, snn_trace_neuron_model.SNN_TRACE_NEURON_ADAPTIVE_LIF, thresh, vRest, alphaV, alphaT, dt, durationRefrac, tauV,
             tauT, alphaThresh, tauThresh, updateType, device, name) { }
 
     /// <summary>Adaptive LIF neurons for a flat population of <paramref name="cellsShape"/> neurons (other arguments as above).</summary>

@@ -10,6 +10,7 @@
 
 #include "api/validate.h"
 #include "core/guard.h"
+#include "neurons/neuron_args.h"
 #include "snn/neuron.h"
 
 using namespace snn;
@@ -292,7 +293,7 @@ SNN_API snn_status snn_neuron_forward(const snn_tensor* input, const snn_neuron_
     a.refractory_steps = li ? 0 : p.refractory_steps;
     a.max_spikes = li || p.max_spikes_per_step < 1 ? 1 : p.max_spikes_per_step;
     a.threshold = li ? 1.0f : p.threshold;
-    out.backend().neuron(a);
+    run(out.backend(), neuron_op, a);
   });
 }
 
@@ -313,7 +314,7 @@ SNN_API snn_status snn_spike_count(const snn_tensor* spikes, snn_tensor* counts)
     if (s.numel == 0) return;
     SpikeCountArgs args{static_cast<const float*>(s.data), static_cast<float*>(c.data), s.shape[0], c.numel};
     std::lock_guard<std::mutex> lock(c.backend().mutex());
-    c.backend().spike_count(args);
+    run(c.backend(), spike_count_op, args);
   });
 }
 
@@ -351,7 +352,7 @@ SNN_API snn_status snn_population_code(const snn_tensor* input, int32_t num_clas
     PopulationCodeArgs args{static_cast<const float*>(x.data), static_cast<float*>(out.data), out.numel / num_classes,
                             num_classes, features / num_classes};
     std::lock_guard<std::mutex> lock(out.backend().mutex());
-    out.backend().population_code(args);
+    run(out.backend(), population_code_op, args);
   });
 }
 
@@ -407,6 +408,6 @@ SNN_API snn_status snn_sum_pool(const snn_tensor* input, const int64_t* window, 
     args.output = static_cast<float*>(out.data);
     args.out_numel = out.numel;
     std::lock_guard<std::mutex> lock(out.backend().mutex());
-    out.backend().sum_pool(args);
+    run(out.backend(), sum_pool_op, args);
   });
 }

@@ -3,6 +3,7 @@
 
 #include "api/validate.h"
 #include "core/guard.h"
+#include "kernels/args.h"
 #include "random/philox.h"
 #include "snn/random.h"
 
@@ -24,6 +25,6 @@ SNN_API snn_status snn_random_uniform(snn_tensor* output, uint64_t seed, uint64_
     api::require_dtype(out, SNN_DTYPE_FLOAT32, "output");
     if (out.numel == 0) return;
     std::lock_guard<std::mutex> lock(out.backend().mutex());
-    out.backend().uniform(static_cast<float*>(out.data), out.numel, seed, offset);
+    run(out.backend(), uniform_op, UniformArgs{static_cast<float*>(out.data), out.numel, seed, offset});
   });
 }

@@ -4,10 +4,19 @@
 #pragma once
 
 #include <cstdint>
+#include "device/operation.h"
 
 namespace snn {
 
 enum class ResetMode : int32_t { kSubtract = 0, kZero = 1, kNone = 2 };  // = snn_reset_mode
+
+// out[i] = u(i) of the uniform stream (seed, offset) (snn/random.h), i in [0, n).
+struct UniformArgs {
+  float* out;
+  int64_t n;
+  uint64_t seed;
+  uint64_t offset;
+};
 
 // Poisson encoding (snn/encode.h): spikes[t * BN + j] = u(t * BN + j) < intensities[j].
 struct PoissonArgs {
@@ -29,5 +38,10 @@ struct LinearArgs {
   int64_t outputs;   // N
   int64_t inputs;    // K
 };
+
+// The shared kernels as operations (device/operation.h).
+inline Operation<UniformArgs> uniform_op{"uniform"};
+inline Operation<PoissonArgs> poisson_op{"poisson"};
+inline Operation<LinearArgs> linear_op{"linear"};
 
 }  // namespace snn

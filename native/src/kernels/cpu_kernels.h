@@ -10,7 +10,7 @@
 
 namespace snn::cpu {
 
-void uniform(float* out, int64_t n, uint64_t seed, uint64_t offset, int threads);
+void uniform(const UniformArgs& args, int threads);
 int64_t find_outside_range(const float* x, int64_t n, float lo, float hi, int threads);
 void poisson(const PoissonArgs& args, int threads);
 void fill(void* dst, size_t count, size_t element_size, const void* pattern, int threads);

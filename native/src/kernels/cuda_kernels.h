@@ -11,7 +11,7 @@
 
 namespace snn::cuda {
 
-cudaError_t uniform(float* out, int64_t n, uint64_t seed, uint64_t offset, cudaStream_t stream);
+cudaError_t uniform(const UniformArgs& args, cudaStream_t stream);
 // Sets *first (device memory) to the index of the first element of x[0, n) that is NaN or
 // outside [lo, hi], or to n when there is none.
 cudaError_t find_outside_range(const float* x, int64_t n, float lo, float hi, unsigned long long* first,

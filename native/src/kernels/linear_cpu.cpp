@@ -39,3 +39,5 @@ void linear(const LinearArgs& a, int threads) {
 }
 
 }  // namespace snn::cpu
+
+SNN_REGISTER_CPU_KERNEL(snn::linear_op, snn::cpu::linear);

@@ -19,7 +19,7 @@
 #define BINDGEN_ALIGNOF(type) _Alignof(type)
 #endif
 
-static_assert(SNN_API_VERSION == 1, "SNN_API_VERSION differs from the C# bindings");
+static_assert(SNN_API_VERSION == 2, "SNN_API_VERSION differs from the C# bindings");
 
 /* enum snn_status */
 static_assert(sizeof(enum snn_status) == 4, "enum snn_status is not int-sized like its C# enum");
@@ -76,13 +76,6 @@ static_assert(sizeof(enum snn_reset_mode) == 4, "enum snn_reset_mode is not int-
 static_assert(SNN_RESET_SUBTRACT == 0, "SNN_RESET_SUBTRACT differs from the C# bindings");
 static_assert(SNN_RESET_ZERO == 1, "SNN_RESET_ZERO differs from the C# bindings");
 static_assert(SNN_RESET_NONE == 2, "SNN_RESET_NONE differs from the C# bindings");
-
-/* struct snn_lif_params */
-static_assert(sizeof(struct snn_lif_params) == 12, "sizeof(struct snn_lif_params) differs from the C# bindings");
-static_assert(BINDGEN_ALIGNOF(struct snn_lif_params) == 4, "alignof(struct snn_lif_params) differs from the C# bindings");
-static_assert(offsetof(struct snn_lif_params, beta) == 0, "offsetof(struct snn_lif_params, beta) differs from the C# bindings");
-static_assert(offsetof(struct snn_lif_params, threshold) == 4, "offsetof(struct snn_lif_params, threshold) differs from the C# bindings");
-static_assert(offsetof(struct snn_lif_params, reset_mode) == 8, "offsetof(struct snn_lif_params, reset_mode) differs from the C# bindings");
 
 /* enum snn_neuron_model */
 static_assert(sizeof(enum snn_neuron_model) == 4, "enum snn_neuron_model is not int-sized like its C# enum");
@@ -159,41 +152,41 @@ static_assert(offsetof(struct snn_event_initializer, kind) == 0, "offsetof(struc
 static_assert(offsetof(struct snn_event_initializer, a) == 4, "offsetof(struct snn_event_initializer, a) differs from the C# bindings");
 static_assert(offsetof(struct snn_event_initializer, b) == 8, "offsetof(struct snn_event_initializer, b) differs from the C# bindings");
 
-/* enum snn_pysnn_model */
-static_assert(sizeof(enum snn_pysnn_model) == 4, "enum snn_pysnn_model is not int-sized like its C# enum");
-static_assert(SNN_PYSNN_INPUT == 0, "SNN_PYSNN_INPUT differs from the C# bindings");
-static_assert(SNN_PYSNN_IF == 1, "SNN_PYSNN_IF differs from the C# bindings");
-static_assert(SNN_PYSNN_LIF == 2, "SNN_PYSNN_LIF differs from the C# bindings");
-static_assert(SNN_PYSNN_ADAPTIVE_LIF == 3, "SNN_PYSNN_ADAPTIVE_LIF differs from the C# bindings");
+/* enum snn_trace_neuron_model */
+static_assert(sizeof(enum snn_trace_neuron_model) == 4, "enum snn_trace_neuron_model is not int-sized like its C# enum");
+static_assert(SNN_TRACE_NEURON_INPUT == 0, "SNN_TRACE_NEURON_INPUT differs from the C# bindings");
+static_assert(SNN_TRACE_NEURON_IF == 1, "SNN_TRACE_NEURON_IF differs from the C# bindings");
+static_assert(SNN_TRACE_NEURON_LIF == 2, "SNN_TRACE_NEURON_LIF differs from the C# bindings");
+static_assert(SNN_TRACE_NEURON_ADAPTIVE_LIF == 3, "SNN_TRACE_NEURON_ADAPTIVE_LIF differs from the C# bindings");
 
-/* enum snn_pysnn_update */
-static_assert(sizeof(enum snn_pysnn_update) == 4, "enum snn_pysnn_update is not int-sized like its C# enum");
-static_assert(SNN_PYSNN_LINEAR == 0, "SNN_PYSNN_LINEAR differs from the C# bindings");
-static_assert(SNN_PYSNN_EXPONENTIAL == 1, "SNN_PYSNN_EXPONENTIAL differs from the C# bindings");
+/* enum snn_trace_update */
+static_assert(sizeof(enum snn_trace_update) == 4, "enum snn_trace_update is not int-sized like its C# enum");
+static_assert(SNN_TRACE_UPDATE_LINEAR == 0, "SNN_TRACE_UPDATE_LINEAR differs from the C# bindings");
+static_assert(SNN_TRACE_UPDATE_EXPONENTIAL == 1, "SNN_TRACE_UPDATE_EXPONENTIAL differs from the C# bindings");
 
-/* struct snn_pysnn_neuron_params */
-static_assert(sizeof(struct snn_pysnn_neuron_params) == 48, "sizeof(struct snn_pysnn_neuron_params) differs from the C# bindings");
-static_assert(BINDGEN_ALIGNOF(struct snn_pysnn_neuron_params) == 4, "alignof(struct snn_pysnn_neuron_params) differs from the C# bindings");
-static_assert(offsetof(struct snn_pysnn_neuron_params, model) == 0, "offsetof(struct snn_pysnn_neuron_params, model) differs from the C# bindings");
-static_assert(offsetof(struct snn_pysnn_neuron_params, update_type) == 4, "offsetof(struct snn_pysnn_neuron_params, update_type) differs from the C# bindings");
-static_assert(offsetof(struct snn_pysnn_neuron_params, thresh) == 8, "offsetof(struct snn_pysnn_neuron_params, thresh) differs from the C# bindings");
-static_assert(offsetof(struct snn_pysnn_neuron_params, v_rest) == 12, "offsetof(struct snn_pysnn_neuron_params, v_rest) differs from the C# bindings");
-static_assert(offsetof(struct snn_pysnn_neuron_params, alpha_v) == 16, "offsetof(struct snn_pysnn_neuron_params, alpha_v) differs from the C# bindings");
-static_assert(offsetof(struct snn_pysnn_neuron_params, alpha_t) == 20, "offsetof(struct snn_pysnn_neuron_params, alpha_t) differs from the C# bindings");
-static_assert(offsetof(struct snn_pysnn_neuron_params, dt) == 24, "offsetof(struct snn_pysnn_neuron_params, dt) differs from the C# bindings");
-static_assert(offsetof(struct snn_pysnn_neuron_params, duration_refrac) == 28, "offsetof(struct snn_pysnn_neuron_params, duration_refrac) differs from the C# bindings");
-static_assert(offsetof(struct snn_pysnn_neuron_params, tau_v) == 32, "offsetof(struct snn_pysnn_neuron_params, tau_v) differs from the C# bindings");
-static_assert(offsetof(struct snn_pysnn_neuron_params, tau_t) == 36, "offsetof(struct snn_pysnn_neuron_params, tau_t) differs from the C# bindings");
-static_assert(offsetof(struct snn_pysnn_neuron_params, alpha_thresh) == 40, "offsetof(struct snn_pysnn_neuron_params, alpha_thresh) differs from the C# bindings");
-static_assert(offsetof(struct snn_pysnn_neuron_params, tau_thresh) == 44, "offsetof(struct snn_pysnn_neuron_params, tau_thresh) differs from the C# bindings");
+/* struct snn_trace_neuron_params */
+static_assert(sizeof(struct snn_trace_neuron_params) == 48, "sizeof(struct snn_trace_neuron_params) differs from the C# bindings");
+static_assert(BINDGEN_ALIGNOF(struct snn_trace_neuron_params) == 4, "alignof(struct snn_trace_neuron_params) differs from the C# bindings");
+static_assert(offsetof(struct snn_trace_neuron_params, model) == 0, "offsetof(struct snn_trace_neuron_params, model) differs from the C# bindings");
+static_assert(offsetof(struct snn_trace_neuron_params, update_type) == 4, "offsetof(struct snn_trace_neuron_params, update_type) differs from the C# bindings");
+static_assert(offsetof(struct snn_trace_neuron_params, thresh) == 8, "offsetof(struct snn_trace_neuron_params, thresh) differs from the C# bindings");
+static_assert(offsetof(struct snn_trace_neuron_params, v_rest) == 12, "offsetof(struct snn_trace_neuron_params, v_rest) differs from the C# bindings");
+static_assert(offsetof(struct snn_trace_neuron_params, alpha_v) == 16, "offsetof(struct snn_trace_neuron_params, alpha_v) differs from the C# bindings");
+static_assert(offsetof(struct snn_trace_neuron_params, alpha_t) == 20, "offsetof(struct snn_trace_neuron_params, alpha_t) differs from the C# bindings");
+static_assert(offsetof(struct snn_trace_neuron_params, dt) == 24, "offsetof(struct snn_trace_neuron_params, dt) differs from the C# bindings");
+static_assert(offsetof(struct snn_trace_neuron_params, duration_refrac) == 28, "offsetof(struct snn_trace_neuron_params, duration_refrac) differs from the C# bindings");
+static_assert(offsetof(struct snn_trace_neuron_params, tau_v) == 32, "offsetof(struct snn_trace_neuron_params, tau_v) differs from the C# bindings");
+static_assert(offsetof(struct snn_trace_neuron_params, tau_t) == 36, "offsetof(struct snn_trace_neuron_params, tau_t) differs from the C# bindings");
+static_assert(offsetof(struct snn_trace_neuron_params, alpha_thresh) == 40, "offsetof(struct snn_trace_neuron_params, alpha_thresh) differs from the C# bindings");
+static_assert(offsetof(struct snn_trace_neuron_params, tau_thresh) == 44, "offsetof(struct snn_trace_neuron_params, tau_thresh) differs from the C# bindings");
 
-/* struct snn_pysnn_neuron_state */
-static_assert(sizeof(struct snn_pysnn_neuron_state) == 32, "sizeof(struct snn_pysnn_neuron_state) differs from the C# bindings");
-static_assert(BINDGEN_ALIGNOF(struct snn_pysnn_neuron_state) == 8, "alignof(struct snn_pysnn_neuron_state) differs from the C# bindings");
-static_assert(offsetof(struct snn_pysnn_neuron_state, v) == 0, "offsetof(struct snn_pysnn_neuron_state, v) differs from the C# bindings");
-static_assert(offsetof(struct snn_pysnn_neuron_state, trace) == 8, "offsetof(struct snn_pysnn_neuron_state, trace) differs from the C# bindings");
-static_assert(offsetof(struct snn_pysnn_neuron_state, refractory) == 16, "offsetof(struct snn_pysnn_neuron_state, refractory) differs from the C# bindings");
-static_assert(offsetof(struct snn_pysnn_neuron_state, threshold) == 24, "offsetof(struct snn_pysnn_neuron_state, threshold) differs from the C# bindings");
+/* struct snn_trace_neuron_state */
+static_assert(sizeof(struct snn_trace_neuron_state) == 32, "sizeof(struct snn_trace_neuron_state) differs from the C# bindings");
+static_assert(BINDGEN_ALIGNOF(struct snn_trace_neuron_state) == 8, "alignof(struct snn_trace_neuron_state) differs from the C# bindings");
+static_assert(offsetof(struct snn_trace_neuron_state, v) == 0, "offsetof(struct snn_trace_neuron_state, v) differs from the C# bindings");
+static_assert(offsetof(struct snn_trace_neuron_state, trace) == 8, "offsetof(struct snn_trace_neuron_state, trace) differs from the C# bindings");
+static_assert(offsetof(struct snn_trace_neuron_state, refractory) == 16, "offsetof(struct snn_trace_neuron_state, refractory) differs from the C# bindings");
+static_assert(offsetof(struct snn_trace_neuron_state, threshold) == 24, "offsetof(struct snn_trace_neuron_state, threshold) differs from the C# bindings");
 
 /* enum snn_iaf_integrator */
 static_assert(sizeof(enum snn_iaf_integrator) == 4, "enum snn_iaf_integrator is not int-sized like its C# enum");

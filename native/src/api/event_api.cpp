@@ -10,6 +10,7 @@
 #include "api/validate.h"
 #include "core/guard.h"
 #include "event/init.h"
+#include "event/fc_op.h"
 #include "event/network.h"
 #include "snn/event.h"
 
@@ -26,13 +27,6 @@ event::Network& require_network(const snn_event_network* network, const char* na
          str(name, " is not a live snn_event_network handle; pass a network from snn_event_network_create"));
   }
   return *network->network;
-}
-
-// The worker threads of the device the network computes on.
-int device_threads(snn_device& device) {
-  snn_device_info info{};
-  device.backend->get_info(info);
-  return info.num_threads > 0 ? info.num_threads : 1;
 }
 
 void require_host_float_tensor(const snn_tensor& t, const char* name) {
@@ -109,11 +103,7 @@ SNN_API snn_status snn_event_network_create(snn_device* device, snn_event_networ
   return guard("snn_event_network_create", [&] {
     snn_device& d = api::require_device(device, "device");
     api::require_ptr(out_network, "out_network");
-    if (!d.backend->host_addressable()) {
-      fail(SNN_ERROR_UNSUPPORTED, str("the event-driven simulator runs on CPU devices only in this release, got ",
-                                      device_kind_name(d.backend->kind()), ":", d.backend->ordinal(),
-                                      "; open a CPU device with snn_device_create(SNN_DEVICE_CPU, 0, ...)"));
-    }
+    (void)event::fc_forward_op.require_kernel(d.backend->kind());  // a typed error now, not at the first inference
     auto network = std::make_unique<event::Network>(Ref<snn_device>::share(&d));
     *out_network = new snn_event_network(std::move(network));
   });
@@ -268,11 +258,11 @@ SNN_API snn_status snn_event_network_infer(snn_event_network* network, int64_t b
     }
 
     std::lock_guard<std::mutex> device_lock(n.device->backend->mutex());
-    const int threads = device_threads(*n.device);
     std::vector<event::LayerOutput> outputs(n.layers.size());
     event::SpikeBatchView input{batch, offsets, indices, times};
     for (size_t l = 0; l < n.layers.size(); ++l) {
-      event::fc_forward_cpu(n.layers[l].args(), input, threads, n.layers[l].scratch, outputs[l]);
+      run(*n.device->backend, event::fc_forward_op,
+          event::FcForwardArgs{n.layers[l].args(), input, &n.layers[l].scratch, &outputs[l]});
       input = outputs[l].view();
     }
     n.outputs.swap(outputs);

@@ -9,6 +9,8 @@
 
 #include "api/validate.h"
 #include "core/guard.h"
+#include "current_iaf/current_iaf_args.h"
+#include "kernels/args.h"
 #include "snn/iaf.h"
 
 using namespace snn;
@@ -170,7 +172,7 @@ SNN_API snn_status snn_iaf_forward(const snn_tensor* input, const snn_tensor* we
     }
 
     const double h = p.dt / p.tau_mem;
-    IafArgs a{};
+    CurrentIafArgs a{};
     a.bias = api::float_data(b);
     a.v = api::float_data(st[0]);
     a.refractory = api::float_data(st[1]);
@@ -207,7 +209,7 @@ SNN_API snn_status snn_iaf_forward(const snn_tensor* input, const snn_tensor* we
         la.rows = steps * B;
         la.outputs = N;
         la.inputs = n_in;
-        out.backend().linear(la);
+        run(out.backend(), linear_op, la);
         a.current = static_cast<const float*>(scratch_current->data);
       } else {
         a.current = static_cast<const float*>(x.data);
@@ -216,7 +218,7 @@ SNN_API snn_status snn_iaf_forward(const snn_tensor* input, const snn_tensor* we
       a.record_v = rec != nullptr ? static_cast<float*>(rec->data) + t0 * per_step : nullptr;
       a.steps = steps;
       a.step0 = p.step + static_cast<uint64_t>(t0);
-      out.backend().iaf(a);
+      run(out.backend(), current_iaf_op, a);
     }
   });
 }

@@ -16,7 +16,7 @@
 #include <vector>
 
 #include "kernels/neuron_tasks.h"
-#include "iaf/iaf_cpu.h"
+#include "current_iaf/current_iaf_cpu.h"
 
 namespace snn::cpu {
 namespace {
@@ -26,7 +26,7 @@ constexpr int64_t kProjectSteps = 256;  // 256 steps x 512 neurons x 4 B = 512 K
 
 // The neurons' state and constants for one task: batch row b, neurons [n0, n0 + n).
 struct Task {
-  const IafArgs& a;
+  const CurrentIafArgs& a;
   int64_t b, n0, n;
   float* v;
   float* c;
@@ -39,7 +39,7 @@ struct Task {
 template <bool kNoise>
 __attribute__((always_inline)) inline void run(const Task& k, int64_t t0, int64_t steps,
                                                const float* __restrict__ currents, int64_t current_stride) {
-  const IafArgs cfg = k.a;  // a local copy: stores to the outputs cannot alias it
+  const CurrentIafArgs cfg = k.a;  // a local copy: stores to the outputs cannot alias it
   const int64_t stride = cfg.batch * cfg.neurons;
   const int64_t base = k.b * cfg.neurons + k.n0;
   float* __restrict__ v = k.v;
@@ -67,7 +67,7 @@ __attribute__((always_inline)) inline void run(const Task& k, int64_t t0, int64_
 
 template <bool kNoise>
 __attribute__((always_inline)) inline void run_all(const Task& k) {
-  const IafArgs& a = k.a;
+  const CurrentIafArgs& a = k.a;
   if (a.weight == nullptr) {
     const int64_t stride = a.batch * a.neurons;
     run<kNoise>(k, 0, a.steps, a.current + k.b * a.neurons + k.n0, stride);
@@ -88,7 +88,7 @@ __attribute__((always_inline)) inline void run_all(const Task& k) {
   }
 }
 
-__attribute__((target_clones("avx512f", "avx2", "default"))) void task(const IafArgs& a, int64_t b, int64_t n0, int64_t n,
+__attribute__((target_clones("avx512f", "avx2", "default"))) void task(const CurrentIafArgs& a, int64_t b, int64_t n0, int64_t n,
                                                                       float* currents) {
   alignas(64) float v[kMaxChunk], c[kMaxChunk], sink[kMaxChunk];
   alignas(64) double bias[kMaxChunk];
@@ -107,7 +107,7 @@ __attribute__((target_clones("avx512f", "avx2", "default"))) void task(const Iaf
 
 }  // namespace
 
-void iaf(const IafArgs& a, int threads) {
+void current_iaf(const CurrentIafArgs& a, int threads) {
   // The projection's buffers, one per thread, allocated here: nothing may throw inside the parallel region.
   const size_t per_thread = static_cast<size_t>(kProjectSteps * kMaxChunk);
   std::vector<float> currents(a.weight != nullptr ? per_thread * static_cast<size_t>(std::max(threads, 1)) : 0);
@@ -117,3 +117,5 @@ void iaf(const IafArgs& a, int threads) {
 }
 
 }  // namespace snn::cpu
+
+SNN_REGISTER_CPU_KERNEL(snn::current_iaf_op, snn::cpu::current_iaf);

@@ -8,10 +8,11 @@
 #include <cstdint>
 
 #include "random/philox.h"
+#include "device/operation.h"
 
 namespace snn {
 
-struct IafArgs {
+struct CurrentIafArgs {
   const float* current;  // [T, B, N] amperes (one block of steps); unused when `weight` is set
   // CPU only (the CUDA backend runs the GEMM first and passes `current`): when set, the kernel
   // projects input [T, B, inputs] through weight [N, inputs] itself, a few steps at a time per task,
@@ -39,7 +40,7 @@ namespace iaf {
 
 // Standard normal number j of step `step` (snn/iaf.h): Box-Muller in double over the uniforms
 // 2j and 2j + 1 of Philox stream (seed, step), i.e. words 2 (j % 2) and 2 (j % 2) + 1 of block j / 2.
-SNN_HOST_DEVICE double normal(uint64_t seed, uint64_t step, uint64_t j) {
+SNN_INLINE double normal(uint64_t seed, uint64_t step, uint64_t j) {
   const philox::Block r = philox::stream_block(j / 2, seed, step);
   const uint32_t w0 = (j & 1) != 0 ? r.v[2] : r.v[0];
   const uint32_t w1 = (j & 1) != 0 ? r.v[3] : r.v[1];
@@ -52,7 +53,7 @@ SNN_HOST_DEVICE double normal(uint64_t seed, uint64_t step, uint64_t j) {
 // `x` is the current of this step in amperes (bias and noise included). Written with selects
 // instead of branches so the CPU loop over neurons vectorises; the result is that of the plain
 // "held? else integrate, then fire?" description in snn/iaf.h.
-SNN_HOST_DEVICE float step(const IafArgs& a, double x, float& v, float& c) {
+SNN_INLINE float step(const CurrentIafArgs& a, double x, float& v, float& c) {
   const bool held = c > 0.0f;
   const double vd = static_cast<double>(v);
   const double next = vd + (a.v_rest + a.resistance * x - vd) * a.gain;
@@ -63,4 +64,6 @@ SNN_HOST_DEVICE float step(const IafArgs& a, double x, float& v, float& c) {
 }
 
 }  // namespace iaf
+inline Operation<CurrentIafArgs> current_iaf_op{"integrate-and-fire"};  // device/operation.h
+
 }  // namespace snn
