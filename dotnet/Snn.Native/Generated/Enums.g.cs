@@ -67,6 +67,22 @@ public enum snn_dtype
     SNN_DTYPE_UINT32 = 5,
 }
 
+/// <summary>C enum <c>snn_distribution_kind</c>.</summary>
+public enum snn_distribution_kind
+{
+    /// <summary>a</summary>
+    SNN_DISTRIBUTION_CONSTANT = 0,
+
+    /// <summary>a + (b - a) u(i): uniform in [a, b)</summary>
+    SNN_DISTRIBUTION_UNIFORM = 1,
+
+    /// <summary>a + b z(i): mean a, standard deviation b</summary>
+    SNN_DISTRIBUTION_NORMAL = 2,
+
+    /// <summary>a + b z(j_i), j_i the i-th j with |z(j)| &lt;= bound</summary>
+    SNN_DISTRIBUTION_TRUNCATED_NORMAL = 3,
+}
+
 /// <summary>C enum <c>snn_reset_mode</c>.</summary>
 public enum snn_reset_mode
 {
@@ -166,4 +182,14 @@ public enum snn_iaf_integrator
 
     /// <summary>one classic fourth-order Runge-Kutta step (Brian2 and Rockpool's default)</summary>
     SNN_IAF_RK4 = 1,
+}
+
+/// <summary>C enum <c>snn_weight_layout</c>.</summary>
+public enum snn_weight_layout
+{
+    /// <summary>weight [N, N_in]: row n holds the weights into neuron n (snn_linear_forward's)</summary>
+    SNN_WEIGHT_NEURON_MAJOR = 0,
+
+    /// <summary>weight [N_in, N]: row i holds input i's weights into every neuron</summary>
+    SNN_WEIGHT_INPUT_MAJOR = 1,
 }

@@ -180,6 +180,16 @@ public static unsafe partial class Methods
     public static extern snn_status snn_random_uniform(snn_tensor* output, [NativeTypeName("uint64_t")] ulong seed, [NativeTypeName("uint64_t")] ulong offset);
 
     /// <summary>
+    /// Fills a float32 tensor (row-major element i) from the stream (seed, offset), every value evaluated
+    /// in double and rounded once to float32. The standard normals z(j) pair up the uniforms by Box-Muller:
+    ///   z(2k) = r cos(2 pi u(2k + 1)), z(2k + 1) = r sin(2 pi u(2k + 1)), r = sqrt(-2 ln(1 - u(2k))).
+    /// The values are a function of (distribution, seed, offset, i) alone: any device (they are drawn on
+    /// the host and copied to a GPU), any thread count. The one initialiser of every layer type.
+    /// </summary>
+    [DllImport("snn", CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+    public static extern snn_status snn_random_fill(snn_tensor* output, [NativeTypeName("const snn_distribution *")] snn_distribution* distribution, [NativeTypeName("uint64_t")] ulong seed, [NativeTypeName("uint64_t")] ulong offset);
+
+    /// <summary>
     /// Poisson (rate) encoding. <c>intensities</c> is float32 [B, N] with values in [0, 1] (the spike
     /// probability per step); <c>spikes</c> is float32 [T, B, N] with T &gt;= 1 on the same device.
     ///   spikes[t, b, n] = 1 if u(i) &lt; intensities[b, n] else 0,  i = (t * B + b) * N + n,
@@ -434,7 +444,9 @@ public static unsafe partial class Methods
     /// <summary>
     /// Runs T &gt;= 1 steps of input. The current of step t is
     ///   x[t, b, n] = input[t, b, :] @ weight[n, :] + bias[n]   when weight is given (float32 [N, N_in], the layout
-    ///                                                            of snn_linear_forward: rows are neurons), or
+    ///                                                            of snn_linear_forward: rows are neurons; or
+    ///                                                            [N_in, N] with SNN_WEIGHT_INPUT_MAJOR, read as
+    ///                                                            its transpose without a copy), or
     ///   x[t, b, n] = input[t, b, n] + bias[n]                  when weight is NULL (input already in amperes),
     /// with bias float32 [N] or NULL (0), in amperes. The projection is the backend's matrix multiply (OpenBLAS,
     /// cuBLAS) over blocks of time steps, each block's currents consumed by the neurons while still in cache. Then

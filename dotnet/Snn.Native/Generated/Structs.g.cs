@@ -77,6 +77,23 @@ public unsafe partial struct snn_tensor_info
     public int device_ordinal;
 }
 
+/// <summary>A distribution and its parameters (unused ones are ignored).</summary>
+public partial struct snn_distribution
+{
+    /// <summary>snn_distribution_kind</summary>
+    [NativeTypeName("int32_t")]
+    public int kind;
+
+    /// <summary>constant: the value; uniform: lower bound; normal, truncated normal: mean. Finite</summary>
+    public double a;
+
+    /// <summary>uniform: upper bound (&gt;= a); normal, truncated normal: standard deviation (&gt;= 0). Finite</summary>
+    public double b;
+
+    /// <summary>truncated normal: kept draws satisfy |z| &lt;= bound, in standard deviations (&gt; 0, finite)</summary>
+    public double bound;
+}
+
 /// <summary>
 /// Scalars, options and the optional per-neuron decays of one neuron population of N neurons.
 /// A zero-filled struct is IF, spike before input, reset by subtraction, strict threshold, no
@@ -335,6 +352,10 @@ public partial struct snn_iaf_params
     ///                                the current noise_std * sqrt(2 tau_mem / dt) / R * z, z ~ N(0, 1)
     /// </summary>
     public double noise_std;
+
+    /// <summary>snn_weight_layout of <c>weight</c> (0, the zero default: [N, N_in])</summary>
+    [NativeTypeName("int32_t")]
+    public int weight_layout;
 }
 
 /// <summary>

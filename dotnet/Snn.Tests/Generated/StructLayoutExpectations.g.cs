@@ -49,6 +49,13 @@ public static class StructLayoutExpectations
             new ExpectedField("device_kind", 88),
             new ExpectedField("device_ordinal", 92),
         }),
+        new ExpectedStruct("snn_distribution", "Snn.Native.snn_distribution", "Snn.Native.snn_distribution, Snn.Native", 32, 8, new ExpectedField[]
+        {
+            new ExpectedField("kind", 0),
+            new ExpectedField("a", 8),
+            new ExpectedField("b", 16),
+            new ExpectedField("bound", 24),
+        }),
         new ExpectedStruct("snn_neuron_params", "Snn.Native.snn_neuron_params", "Snn.Native.snn_neuron_params, Snn.Native", 72, 8, new ExpectedField[]
         {
             new ExpectedField("model", 0),
@@ -117,7 +124,7 @@ public static class StructLayoutExpectations
             new ExpectedField("refractory", 16),
             new ExpectedField("threshold", 24),
         }),
-        new ExpectedStruct("snn_iaf_params", "Snn.Native.snn_iaf_params", "Snn.Native.snn_iaf_params, Snn.Native", 80, 8, new ExpectedField[]
+        new ExpectedStruct("snn_iaf_params", "Snn.Native.snn_iaf_params", "Snn.Native.snn_iaf_params, Snn.Native", 88, 8, new ExpectedField[]
         {
             new ExpectedField("integrator", 0),
             new ExpectedField("refractory_steps", 4),
@@ -130,6 +137,7 @@ public static class StructLayoutExpectations
             new ExpectedField("v_rest", 56),
             new ExpectedField("resistance", 64),
             new ExpectedField("noise_std", 72),
+            new ExpectedField("weight_layout", 80),
         }),
         new ExpectedStruct("snn_iaf_state", "Snn.Native.snn_iaf_state", "Snn.Native.snn_iaf_state, Snn.Native", 16, 8, new ExpectedField[]
         {

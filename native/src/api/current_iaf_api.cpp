@@ -62,6 +62,10 @@ SNN_API snn_status snn_iaf_forward(const snn_tensor* input, const snn_tensor* we
       fail(SNN_ERROR_INVALID_ARGUMENT, str("params.v_thresh (", p.v_thresh, ") must be > params.v_reset (", p.v_reset,
                                            "); otherwise a neuron would fire again straight after its reset"));
     }
+    if (p.weight_layout != SNN_WEIGHT_NEURON_MAJOR && p.weight_layout != SNN_WEIGHT_INPUT_MAJOR) {
+      fail(SNN_ERROR_INVALID_ARGUMENT, str("params.weight_layout ", p.weight_layout, " is unknown; pass "
+                                           "SNN_WEIGHT_NEURON_MAJOR (0) or SNN_WEIGHT_INPUT_MAJOR (1)"));
+    }
     if (!(std::isfinite(p.noise_std) && p.noise_std >= 0.0)) {
       fail(SNN_ERROR_INVALID_ARGUMENT,
            str("params.noise_std must be finite and >= 0, got ", p.noise_std, "; pass 0 for no noise"));
@@ -86,11 +90,17 @@ SNN_API snn_status snn_iaf_forward(const snn_tensor* input, const snn_tensor* we
     if (weight != nullptr) {
       w = &api::require_tensor(weight, "weight");
       api::require_dtype(*w, SNN_DTYPE_FLOAT32, "weight");
-      if (w->rank != 2 || w->shape[0] != N || w->shape[1] != n_in) {
+      const bool by_input = p.weight_layout == SNN_WEIGHT_INPUT_MAJOR;
+      if (w->rank != 2 || w->shape[0] != (by_input ? n_in : N) || w->shape[1] != (by_input ? N : n_in)) {
         fail(SNN_ERROR_INVALID_ARGUMENT,
-             str("weight ", shape_string(w->rank, w->shape), " does not match input ", shape_string(3, x.shape),
-                 " and spikes ", shape_string(3, out.shape), "; pass float32 [", N, ", ", n_in,
-                 "] (row n: the weights into neuron n), or NULL when input is already the current"));
+             by_input ? str("weight ", shape_string(w->rank, w->shape), " does not match input ",
+                            shape_string(3, x.shape), " and spikes ", shape_string(3, out.shape), "; pass float32 [",
+                            n_in, ", ", N, "] (params.weight_layout is SNN_WEIGHT_INPUT_MAJOR: row i holds input i's "
+                            "weights into every neuron), or NULL when input is already the current")
+                      : str("weight ", shape_string(w->rank, w->shape), " does not match input ",
+                            shape_string(3, x.shape), " and spikes ", shape_string(3, out.shape), "; pass float32 [",
+                            N, ", ", n_in, "] (row n: the weights into neuron n), or NULL when input is already the "
+                            "current"));
       }
       api::require_same_device(x, "input", *w, "weight");
       args.push_back({w, "weight", false});
@@ -200,6 +210,7 @@ SNN_API snn_status snn_iaf_forward(const snn_tensor* input, const snn_tensor* we
         a.input = static_cast<const float*>(x.data);
         a.weight = static_cast<const float*>(w->data);
         a.inputs = n_in;
+        a.weight_input_major = p.weight_layout == SNN_WEIGHT_INPUT_MAJOR;
       } else if (w != nullptr) {
         LinearArgs la{};
         la.input = static_cast<const float*>(x.data) + t0 * B * n_in;
@@ -209,6 +220,7 @@ SNN_API snn_status snn_iaf_forward(const snn_tensor* input, const snn_tensor* we
         la.rows = steps * B;
         la.outputs = N;
         la.inputs = n_in;
+        la.weight_input_major = p.weight_layout == SNN_WEIGHT_INPUT_MAJOR;
         run(out.backend(), linear_op, la);
         a.current = static_cast<const float*>(scratch_current->data);
       } else {

@@ -20,6 +20,7 @@ struct CurrentIafArgs {
   const float* input;
   const float* weight;
   int64_t inputs;
+  bool weight_input_major;  // weight laid out [inputs, N] instead of [N, inputs]
   const float* bias;     // [N] amperes, or nullptr for none
   float* spikes;         // [T, B, N]
   float* v;              // [B, N] or nullptr (start at v_rest, final value dropped)
@@ -44,9 +45,7 @@ SNN_INLINE double normal(uint64_t seed, uint64_t step, uint64_t j) {
   const philox::Block r = philox::stream_block(j / 2, seed, step);
   const uint32_t w0 = (j & 1) != 0 ? r.v[2] : r.v[0];
   const uint32_t w1 = (j & 1) != 0 ? r.v[3] : r.v[1];
-  const double u0 = static_cast<double>(philox::word_to_uniform(w0));
-  const double u1 = static_cast<double>(philox::word_to_uniform(w1));
-  return sqrt(-2.0 * log(1.0 - u0)) * cos(6.283185307179586 * u1);
+  return philox::normal_radius(philox::word_to_uniform(w0)) * cos(philox::normal_angle(philox::word_to_uniform(w1)));
 }
 
 // One step of one neuron: updates v and the refractory counter c in place, returns the spike (0/1).

@@ -78,12 +78,13 @@ __attribute__((always_inline)) inline void run_all(const Task& k) {
   // Leading dimensions of at least 1, as BLAS requires even for an empty sum (no inputs: currents 0).
   const blasint n = static_cast<blasint>(k.n), inputs = static_cast<blasint>(a.inputs);
   const blasint lda = static_cast<blasint>(std::max<int64_t>(1, a.batch * a.inputs));
-  const blasint ldb = std::max<blasint>(1, inputs);
+  const bool by_input = a.weight_input_major;  // weight [inputs, N]: neuron n0's column starts at n0
+  const blasint ldb = std::max<blasint>(1, by_input ? static_cast<blasint>(a.neurons) : inputs);
+  const float* const w = a.weight + (by_input ? k.n0 : k.n0 * a.inputs);
   for (int64_t t0 = 0; t0 < a.steps; t0 += kProjectSteps) {
     const int64_t steps = std::min(kProjectSteps, a.steps - t0);
-    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, static_cast<blasint>(steps), n, inputs, 1.0f,
-                a.input + (t0 * a.batch + k.b) * a.inputs, lda, a.weight + k.n0 * a.inputs, ldb, 0.0f,
-                k.currents, n);
+    cblas_sgemm(CblasRowMajor, CblasNoTrans, by_input ? CblasNoTrans : CblasTrans, static_cast<blasint>(steps), n,
+                inputs, 1.0f, a.input + (t0 * a.batch + k.b) * a.inputs, lda, w, ldb, 0.0f, k.currents, n);
     run<kNoise>(k, t0, steps, k.currents, k.n);
   }
 }

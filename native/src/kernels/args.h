@@ -18,6 +18,18 @@ struct UniformArgs {
   uint64_t offset;
 };
 
+enum class Distribution : int32_t { kConstant = 0, kUniform = 1, kNormal = 2, kTruncatedNormal = 3 };  // = snn_distribution_kind
+
+// snn_random_fill: out[i] for i in [0, n) from the stream (seed, offset), as snn/random.h defines it.
+struct RandomFillArgs {
+  float* out;
+  int64_t n;
+  Distribution kind;
+  double a, b, bound;
+  uint64_t seed;
+  uint64_t offset;
+};
+
 // Poisson encoding (snn/encode.h): spikes[t * BN + j] = u(t * BN + j) < intensities[j].
 struct PoissonArgs {
   const float* intensities;  // [BN], already checked to lie in [0, 1]
@@ -28,7 +40,8 @@ struct PoissonArgs {
   uint64_t offset;
 };
 
-// output[M, N] = input[M, K] @ weight[N, K]^T (+ bias[N]).
+// output[M, N] = input[M, K] @ weight[N, K]^T (+ bias[N]), or input @ weight[K, N] when
+// weight_input_major.
 struct LinearArgs {
   const float* input;
   const float* weight;
@@ -37,10 +50,12 @@ struct LinearArgs {
   int64_t rows;      // M
   int64_t outputs;   // N
   int64_t inputs;    // K
+  bool weight_input_major = false;  // weight laid out [K, N] (row k: input k's weights into every output)
 };
 
 // The shared kernels as operations (device/operation.h).
 inline Operation<UniformArgs> uniform_op{"uniform"};
+inline Operation<RandomFillArgs> random_fill_op{"random fill"};
 inline Operation<PoissonArgs> poisson_op{"poisson"};
 inline Operation<LinearArgs> linear_op{"linear"};
 

@@ -11,6 +11,7 @@
 namespace snn::cpu {
 
 void uniform(const UniformArgs& args, int threads);
+void random_fill(const RandomFillArgs& args, int threads);
 int64_t find_outside_range(const float* x, int64_t n, float lo, float hi, int threads);
 void poisson(const PoissonArgs& args, int threads);
 void fill(void* dst, size_t count, size_t element_size, const void* pattern, int threads);

@@ -11,7 +11,8 @@ namespace snn::cuda {
 namespace {
 
 // Row-major C[M,N] = A[M,K] W[N,K]^T is, read column-major, C^T = W A^T: cuBLAS computes it
-// with op(W) = T and op(A) = N, leading dimensions K, K and N.
+// with op(W) = T and op(A) = N, leading dimensions K, K and N. With W laid out [K, N] (input
+// major), W read column-major is already W^T: op(W) = N, leading dimension N.
 int32_t linear(const void* args, const Launch& launch) {
   const LinearArgs& a = *static_cast<const LinearArgs*>(args);
   const auto stream = static_cast<cudaStream_t>(launch.stream);
@@ -26,9 +27,10 @@ int32_t linear(const void* args, const Launch& launch) {
                              : cudaMemsetAsync(a.output, 0, static_cast<size_t>(m * n) * sizeof(float), stream);
   }
   const float alpha = 1.0f, beta = a.bias != nullptr ? 1.0f : 0.0f;
-  check_blas(cublas().sgemm(static_cast<cublasHandle_t>(launch.blas), CUBLAS_OP_T, CUBLAS_OP_N, static_cast<int>(n),
-                            static_cast<int>(m), static_cast<int>(k), &alpha, a.weight, static_cast<int>(k), a.input,
-                            static_cast<int>(k), &beta, a.output, static_cast<int>(n)),
+  check_blas(cublas().sgemm(static_cast<cublasHandle_t>(launch.blas), a.weight_input_major ? CUBLAS_OP_N : CUBLAS_OP_T,
+                            CUBLAS_OP_N, static_cast<int>(n), static_cast<int>(m), static_cast<int>(k), &alpha,
+                            a.weight, static_cast<int>(a.weight_input_major ? n : k), a.input, static_cast<int>(k),
+                            &beta, a.output, static_cast<int>(n)),
              "cublasSgemm");
   return cudaSuccess;
 }

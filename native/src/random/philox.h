@@ -3,6 +3,7 @@
 // Header-only and usable from host C++ and from CUDA device code.
 #pragma once
 
+#include <cmath>
 #include <cstdint>
 
 #include "core/inline.h"
@@ -67,5 +68,11 @@ SNN_INLINE Block stream_block(uint64_t g, uint64_t seed, uint64_t offset) {
 SNN_INLINE float word_to_uniform(uint32_t w) {
   return static_cast<float>(w >> 8) * 5.9604644775390625e-08f;  // 2^-24
 }
+
+// Box-Muller in double over a pair of stream uniforms (u0, u1): the pair's two standard normals
+// are r cos(a) and r sin(a) with r = normal_radius(u0) = sqrt(-2 ln(1 - u0)) (1 - u0 is in (0, 1],
+// so |r| < 5.8) and a = normal_angle(u1) = 2 pi u1. The one definition every normal draw uses.
+SNN_INLINE double normal_radius(float u0) { return sqrt(-2.0 * log(1.0 - static_cast<double>(u0))); }
+SNN_INLINE double normal_angle(float u1) { return 6.283185307179586 * static_cast<double>(u1); }
 
 }  // namespace snn::philox

@@ -71,6 +71,21 @@ static_assert(offsetof(struct snn_tensor_info, nbytes) == 80, "offsetof(struct s
 static_assert(offsetof(struct snn_tensor_info, device_kind) == 88, "offsetof(struct snn_tensor_info, device_kind) differs from the C# bindings");
 static_assert(offsetof(struct snn_tensor_info, device_ordinal) == 92, "offsetof(struct snn_tensor_info, device_ordinal) differs from the C# bindings");
 
+/* enum snn_distribution_kind */
+static_assert(sizeof(enum snn_distribution_kind) == 4, "enum snn_distribution_kind is not int-sized like its C# enum");
+static_assert(SNN_DISTRIBUTION_CONSTANT == 0, "SNN_DISTRIBUTION_CONSTANT differs from the C# bindings");
+static_assert(SNN_DISTRIBUTION_UNIFORM == 1, "SNN_DISTRIBUTION_UNIFORM differs from the C# bindings");
+static_assert(SNN_DISTRIBUTION_NORMAL == 2, "SNN_DISTRIBUTION_NORMAL differs from the C# bindings");
+static_assert(SNN_DISTRIBUTION_TRUNCATED_NORMAL == 3, "SNN_DISTRIBUTION_TRUNCATED_NORMAL differs from the C# bindings");
+
+/* struct snn_distribution */
+static_assert(sizeof(struct snn_distribution) == 32, "sizeof(struct snn_distribution) differs from the C# bindings");
+static_assert(BINDGEN_ALIGNOF(struct snn_distribution) == 8, "alignof(struct snn_distribution) differs from the C# bindings");
+static_assert(offsetof(struct snn_distribution, kind) == 0, "offsetof(struct snn_distribution, kind) differs from the C# bindings");
+static_assert(offsetof(struct snn_distribution, a) == 8, "offsetof(struct snn_distribution, a) differs from the C# bindings");
+static_assert(offsetof(struct snn_distribution, b) == 16, "offsetof(struct snn_distribution, b) differs from the C# bindings");
+static_assert(offsetof(struct snn_distribution, bound) == 24, "offsetof(struct snn_distribution, bound) differs from the C# bindings");
+
 /* enum snn_reset_mode */
 static_assert(sizeof(enum snn_reset_mode) == 4, "enum snn_reset_mode is not int-sized like its C# enum");
 static_assert(SNN_RESET_SUBTRACT == 0, "SNN_RESET_SUBTRACT differs from the C# bindings");
@@ -193,8 +208,13 @@ static_assert(sizeof(enum snn_iaf_integrator) == 4, "enum snn_iaf_integrator is 
 static_assert(SNN_IAF_EXACT == 0, "SNN_IAF_EXACT differs from the C# bindings");
 static_assert(SNN_IAF_RK4 == 1, "SNN_IAF_RK4 differs from the C# bindings");
 
+/* enum snn_weight_layout */
+static_assert(sizeof(enum snn_weight_layout) == 4, "enum snn_weight_layout is not int-sized like its C# enum");
+static_assert(SNN_WEIGHT_NEURON_MAJOR == 0, "SNN_WEIGHT_NEURON_MAJOR differs from the C# bindings");
+static_assert(SNN_WEIGHT_INPUT_MAJOR == 1, "SNN_WEIGHT_INPUT_MAJOR differs from the C# bindings");
+
 /* struct snn_iaf_params */
-static_assert(sizeof(struct snn_iaf_params) == 80, "sizeof(struct snn_iaf_params) differs from the C# bindings");
+static_assert(sizeof(struct snn_iaf_params) == 88, "sizeof(struct snn_iaf_params) differs from the C# bindings");
 static_assert(BINDGEN_ALIGNOF(struct snn_iaf_params) == 8, "alignof(struct snn_iaf_params) differs from the C# bindings");
 static_assert(offsetof(struct snn_iaf_params, integrator) == 0, "offsetof(struct snn_iaf_params, integrator) differs from the C# bindings");
 static_assert(offsetof(struct snn_iaf_params, refractory_steps) == 4, "offsetof(struct snn_iaf_params, refractory_steps) differs from the C# bindings");
@@ -207,6 +227,7 @@ static_assert(offsetof(struct snn_iaf_params, v_reset) == 48, "offsetof(struct s
 static_assert(offsetof(struct snn_iaf_params, v_rest) == 56, "offsetof(struct snn_iaf_params, v_rest) differs from the C# bindings");
 static_assert(offsetof(struct snn_iaf_params, resistance) == 64, "offsetof(struct snn_iaf_params, resistance) differs from the C# bindings");
 static_assert(offsetof(struct snn_iaf_params, noise_std) == 72, "offsetof(struct snn_iaf_params, noise_std) differs from the C# bindings");
+static_assert(offsetof(struct snn_iaf_params, weight_layout) == 80, "offsetof(struct snn_iaf_params, weight_layout) differs from the C# bindings");
 
 /* struct snn_iaf_state */
 static_assert(sizeof(struct snn_iaf_state) == 16, "sizeof(struct snn_iaf_state) differs from the C# bindings");
