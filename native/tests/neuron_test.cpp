@@ -706,10 +706,10 @@ TEST_P(Neuron, BadTensorsAreRejectedWithOutputsUntouched) {
 SNN_INSTANTIATE_BACKENDS(Neuron);
 INSTANTIATE_TEST_SUITE_P(Cpu, NeuronOnCpu, ::testing::Values(SNN_DEVICE_CPU), ::snn_test::backend_name);
 
-// Spyx's helpers: spike counts, population code, window sums.
-class SpyxHelpers : public BackendTest {};
+// The helpers around neuron layers: spike counts, population code, window sums.
+class NeuronHelpers : public BackendTest {};
 
-TEST_P(SpyxHelpers, SpikeCountAccumulatesOverTimeInOrder) {
+TEST_P(NeuronHelpers, SpikeCountAccumulatesOverTimeInOrder) {
   const int64_t T = 37, B = 3, N = 1100;
   auto s = pseudo_random(static_cast<size_t>(T * B * N), 0.0f, 3.0f, 1);
   for (auto& v : s) v = std::floor(v);  // 0, 1 or 2 spikes
@@ -734,7 +734,7 @@ TEST_P(SpyxHelpers, SpikeCountAccumulatesOverTimeInOrder) {
   EXPECT_TRUE(untouched(wrong.get()));
 }
 
-TEST_P(SpyxHelpers, PopulationCodeSumsGroupsOfConsecutiveNeurons) {
+TEST_P(NeuronHelpers, PopulationCodeSumsGroupsOfConsecutiveNeurons) {
   const int64_t T = 5, B = 4, C = 10, K = 7;
   const auto x = pseudo_random(static_cast<size_t>(T * B * C * K), -1.0f, 1.0f, 3);
   std::vector<float> expected(static_cast<size_t>(T * B * C));
@@ -790,7 +790,7 @@ std::vector<float> reference_sum_pool(const std::vector<float>& x, const int64_t
 }
 }  // namespace
 
-TEST_P(SpyxHelpers, SumPoolMatchesReduceWindow) {
+TEST_P(NeuronHelpers, SumPoolMatchesReduceWindow) {
   // Known values, one axis: [1 2 3 4 5], window 2 stride 2 SAME pads one zero at the end;
   // window 3 stride 1 SAME pads one on each side.
   Tensor v = tensor({5}, std::vector<float>{1, 2, 3, 4, 5});
@@ -834,4 +834,4 @@ TEST_P(SpyxHelpers, SumPoolMatchesReduceWindow) {
   EXPECT_TRUE(untouched(wrong.get()));
 }
 
-SNN_INSTANTIATE_BACKENDS(SpyxHelpers);
+SNN_INSTANTIATE_BACKENDS(NeuronHelpers);

@@ -135,19 +135,6 @@ public enum snn_padding
     SNN_PADDING_SAME = 1,
 }
 
-/// <summary>C enum <c>snn_event_init_kind</c>.</summary>
-public enum snn_event_init_kind
-{
-    /// <summary>every weight = a</summary>
-    SNN_EVENT_INIT_CONSTANT = 0,
-
-    /// <summary>a + (b - a) * u, u uniform in [0, 1)</summary>
-    SNN_EVENT_INIT_UNIFORM = 1,
-
-    /// <summary>a + b * z, z standard normal (Box-Muller)</summary>
-    SNN_EVENT_INIT_NORMAL = 2,
-}
-
 /// <summary>C enum <c>snn_trace_neuron_model</c>.</summary>
 public enum snn_trace_neuron_model
 {

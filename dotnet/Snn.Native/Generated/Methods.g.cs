@@ -265,15 +265,6 @@ public static unsafe partial class Methods
     public static extern snn_status snn_sum_pool([NativeTypeName("const snn_tensor *")] snn_tensor* input, [NativeTypeName("const int64_t *")] long* window, [NativeTypeName("const int64_t *")] long* strides, [NativeTypeName("int32_t")] int padding, snn_tensor* output);
 
     /// <summary>
-    /// Fills a float32 CPU tensor with initial weights drawn from the uniform stream (seed, offset)
-    /// of snn_random_uniform: uniform element i = a + (b - a) * u(i) in float32; normal elements
-    /// 2k and 2k + 1 = a + b * r * (cos, sin)(2 pi u(2k + 1)) with r = sqrt(-2 ln(1 - u(2k))),
-    /// evaluated in double and rounded once. Bounds and parameters must be finite.
-    /// </summary>
-    [DllImport("snn", CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
-    public static extern snn_status snn_event_init_weights(snn_tensor* weights, [NativeTypeName("const snn_event_initializer *")] snn_event_initializer* init, [NativeTypeName("uint64_t")] ulong seed, [NativeTypeName("uint64_t")] ulong offset);
-
-    /// <summary>
     /// New network without layers, computing on <c>device</c> (CPU; it keeps a reference). Its thread
     /// count is the device's (snn_device_set_num_threads). CUDA devices: SNN_ERROR_UNSUPPORTED.
     /// </summary>

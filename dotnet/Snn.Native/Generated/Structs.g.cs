@@ -225,20 +225,6 @@ public partial struct snn_event_fc_params
     public long buffer_size;
 }
 
-/// <summary>C struct <c>snn_event_initializer</c>.</summary>
-public partial struct snn_event_initializer
-{
-    /// <summary>snn_event_init_kind</summary>
-    [NativeTypeName("int32_t")]
-    public int kind;
-
-    /// <summary>constant: the value; uniform: lower bound; normal: mean</summary>
-    public float a;
-
-    /// <summary>constant: unused; uniform: upper bound (&gt;= a); normal: standard deviation (&gt;= 0)</summary>
-    public float b;
-}
-
 /// <summary>The constants of one population. Fields a model does not use are ignored (not checked).</summary>
 public partial struct snn_trace_neuron_params
 {

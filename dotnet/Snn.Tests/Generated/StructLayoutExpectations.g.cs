@@ -96,12 +96,6 @@ public static class StructLayoutExpectations
             new ExpectedField("threshold", 20),
             new ExpectedField("buffer_size", 24),
         }),
-        new ExpectedStruct("snn_event_initializer", "Snn.Native.snn_event_initializer", "Snn.Native.snn_event_initializer, Snn.Native", 12, 4, new ExpectedField[]
-        {
-            new ExpectedField("kind", 0),
-            new ExpectedField("a", 4),
-            new ExpectedField("b", 8),
-        }),
         new ExpectedStruct("snn_trace_neuron_params", "Snn.Native.snn_trace_neuron_params", "Snn.Native.snn_trace_neuron_params, Snn.Native", 48, 4, new ExpectedField[]
         {
             new ExpectedField("model", 0),

@@ -9,7 +9,6 @@
 #include "api/enum_arg.h"
 #include "api/validate.h"
 #include "core/guard.h"
-#include "event/init.h"
 #include "event/fc_op.h"
 #include "event/network.h"
 #include "snn/event.h"
@@ -59,45 +58,6 @@ const event::LayerOutput& require_output(const event::Network& n, int64_t layer,
 }
 
 }  // namespace
-
-SNN_API snn_status snn_event_init_weights(snn_tensor* weights, const snn_event_initializer* init, uint64_t seed,
-                                          uint64_t offset) {
-  return guard("snn_event_init_weights", [&] {
-    snn_tensor& w = api::require_tensor(weights, "weights");
-    api::require_ptr(init, "init");
-    require_host_float_tensor(w, "weights");
-    const snn_event_initializer p = *init;
-    const int32_t kind = api::enum_arg(p.kind);
-    if (!std::isfinite(p.a) || !std::isfinite(p.b)) {
-      fail(SNN_ERROR_INVALID_ARGUMENT, str("initializer parameters must be finite, got a = ", p.a, ", b = ", p.b,
-                                           "; pass finite values"));
-    }
-    switch (kind) {
-      case SNN_EVENT_INIT_CONSTANT: break;
-      case SNN_EVENT_INIT_UNIFORM:
-        if (!(p.a <= p.b)) {
-          fail(SNN_ERROR_INVALID_ARGUMENT, str("uniform bounds must satisfy lower <= upper, got lower ", p.a, " and upper ",
-                                               p.b, "; swap them"));
-        }
-        break;
-      case SNN_EVENT_INIT_NORMAL:
-        if (!(p.b >= 0.0f)) {
-          fail(SNN_ERROR_INVALID_ARGUMENT,
-               str("normal standard deviation must be >= 0, got ", p.b, "; pass a non-negative stddev"));
-        }
-        break;
-      default:
-        fail(SNN_ERROR_INVALID_ARGUMENT, str("initializer kind ", kind, " is unknown; pass SNN_EVENT_INIT_CONSTANT (0), "
-                                             "SNN_EVENT_INIT_UNIFORM (1) or SNN_EVENT_INIT_NORMAL (2)"));
-    }
-    if (w.numel == 0) return;
-    std::lock_guard<std::mutex> lock(w.backend().mutex());
-    snn_device_info info{};
-    w.backend().get_info(info);
-    event::init_weights_cpu(static_cast<float*>(w.data), w.numel, static_cast<event::InitKind>(kind), p.a, p.b, seed,
-                            offset, info.num_threads > 0 ? info.num_threads : 1);
-  });
-}
 
 SNN_API snn_status snn_event_network_create(snn_device* device, snn_event_network** out_network) {
   return guard("snn_event_network_create", [&] {

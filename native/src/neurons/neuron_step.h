@@ -96,7 +96,7 @@ SNN_INLINE float step(float x, float r, float alpha, float beta, float gamma, co
       n = spikes_before_input<M, kExtras>(s, c);
       float v;
       if constexpr (M == NeuronModel::kCubaLif) {
-        const float reset = apply_reset(s.v, n, th, c.reset);  // once, before the decay (Spyx's double reset fixed)
+        const float reset = apply_reset(s.v, n, th, c.reset);  // once, before the decay (never a second time after it)
         float in = alpha * s.i + x;
         if constexpr (kRecurrent) in = in + r;
         s.i = in;

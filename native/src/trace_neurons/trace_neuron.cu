@@ -1,4 +1,4 @@
-// PySNN's neurons (snn/trace_neuron.h) on CUDA, with the arithmetic of trace_neuron_args.h
+// Neurons with traces (snn/trace_neuron.h) on CUDA, with the arithmetic of trace_neuron_args.h
 // shared with the CPU kernel (compiled with --fmad=false, so results are bit-identical to it).
 // One thread per neuron (b, n), the time loop inside, the state in registers; neighbouring
 // threads touch neighbouring n, so every step's loads and stores coalesce (as neurons/neuron.cu).

@@ -1,4 +1,4 @@
-// The argument block of the PySNN neuron kernel (snn/trace_neuron.h), shared by the CPU (.cpp)
+// The argument block of the trace-neuron kernel (snn/trace_neuron.h), shared by the CPU (.cpp)
 // and CUDA (.cu) implementations, and the one definition of a step's arithmetic, compiled by g++
 // and nvcc without floating-point contraction so both backends round every operation alike.
 #pragma once

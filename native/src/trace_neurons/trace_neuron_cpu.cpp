@@ -1,9 +1,9 @@
-// PySNN's neurons (snn/trace_neuron.h) on the CPU.
+// Neurons with traces (snn/trace_neuron.h) on the CPU.
 //
 // Each task owns one batch row b and a run of neurons, keeps their state in small local arrays
 // and walks time inside; the loop over neurons is branch-free and contiguous so gcc vectorises
 // it, and the task is compiled for AVX2 and baseline x86-64 with the best clone picked at load
-// time (the layout of the Spyx family's kernel, neurons/neuron_cpu.cpp).
+// time (the layout of the neuron family's kernel, neurons/neuron_cpu.cpp).
 #include <algorithm>
 #include <cstring>
 

@@ -1,4 +1,4 @@
-// CPU kernel of PySNN's neurons (trace_neuron_cpu.cpp): OpenMP across `threads` workers.
+// CPU kernel of the neurons with traces (trace_neuron_cpu.cpp): OpenMP across `threads` workers.
 #pragma once
 
 #include "trace_neurons/trace_neuron_args.h"

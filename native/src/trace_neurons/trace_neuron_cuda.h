@@ -1,4 +1,4 @@
-// CUDA launcher of PySNN's neurons (trace_neuron.cu): enqueues on `stream`, returns the launch status.
+// CUDA launcher of the neurons with traces (trace_neuron.cu): enqueues on `stream`, returns the launch status.
 #pragma once
 
 #include <cuda_runtime_api.h>

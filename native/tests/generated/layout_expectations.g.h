@@ -154,19 +154,6 @@ static_assert(offsetof(struct snn_event_fc_params, tau_s) == 16, "offsetof(struc
 static_assert(offsetof(struct snn_event_fc_params, threshold) == 20, "offsetof(struct snn_event_fc_params, threshold) differs from the C# bindings");
 static_assert(offsetof(struct snn_event_fc_params, buffer_size) == 24, "offsetof(struct snn_event_fc_params, buffer_size) differs from the C# bindings");
 
-/* enum snn_event_init_kind */
-static_assert(sizeof(enum snn_event_init_kind) == 4, "enum snn_event_init_kind is not int-sized like its C# enum");
-static_assert(SNN_EVENT_INIT_CONSTANT == 0, "SNN_EVENT_INIT_CONSTANT differs from the C# bindings");
-static_assert(SNN_EVENT_INIT_UNIFORM == 1, "SNN_EVENT_INIT_UNIFORM differs from the C# bindings");
-static_assert(SNN_EVENT_INIT_NORMAL == 2, "SNN_EVENT_INIT_NORMAL differs from the C# bindings");
-
-/* struct snn_event_initializer */
-static_assert(sizeof(struct snn_event_initializer) == 12, "sizeof(struct snn_event_initializer) differs from the C# bindings");
-static_assert(BINDGEN_ALIGNOF(struct snn_event_initializer) == 4, "alignof(struct snn_event_initializer) differs from the C# bindings");
-static_assert(offsetof(struct snn_event_initializer, kind) == 0, "offsetof(struct snn_event_initializer, kind) differs from the C# bindings");
-static_assert(offsetof(struct snn_event_initializer, a) == 4, "offsetof(struct snn_event_initializer, a) differs from the C# bindings");
-static_assert(offsetof(struct snn_event_initializer, b) == 8, "offsetof(struct snn_event_initializer, b) differs from the C# bindings");
-
 /* enum snn_trace_neuron_model */
 static_assert(sizeof(enum snn_trace_neuron_model) == 4, "enum snn_trace_neuron_model is not int-sized like its C# enum");
 static_assert(SNN_TRACE_NEURON_INPUT == 0, "SNN_TRACE_NEURON_INPUT differs from the C# bindings");
