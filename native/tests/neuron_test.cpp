@@ -3,6 +3,7 @@
 // thread-count independence, agreement with the plain LIF recurrence; and every error path.
 #include <algorithm>
 #include <cmath>
+#include <numeric>
 #include <limits>
 #include <string>
 
@@ -340,6 +341,56 @@ TEST_P(Neuron, LifAfterInputIsThePlainLifRecurrence) {
     EXPECT_TRUE(bitwise_equal(expected.membrane, read(m2.get())));
     EXPECT_TRUE(bitwise_equal(expected.state, read(v2.get())));
   }
+}
+
+// input_scale_per_neuron multiplies each input by its neuron's gain before the step: the result is
+// that of the same call on the input scaled here, g[n] * x (one float32 product), for a leaky
+// integrator (LI) and a spiking LIF with per-neuron decays, the membrane recorded in place.
+TEST_P(Neuron, InputScaleIsAPerNeuronGainOnTheInput) {
+  const int64_t T = 17, B = 3, N = 70;
+  const auto x = pseudo_random(static_cast<size_t>(T * B * N), -0.5f, 1.5f, 41);
+  const auto g = pseudo_random(static_cast<size_t>(N), -1.0f, 2.0f, 42);
+  const auto beta = pseudo_random(static_cast<size_t>(N), 0.5f, 1.0f, 43);
+  std::vector<float> scaled(x.size());
+  for (size_t k = 0; k < x.size(); ++k) scaled[k] = g[k % static_cast<size_t>(N)] * x[k];
+  for (snn_neuron_model model : {SNN_NEURON_LI, SNN_NEURON_LIF}) {
+    Tensor gains = tensor({N}, g), decays = tensor({N}, beta);
+    snn_neuron_params p{};
+    p.model = model;
+    p.spike_timing = SNN_SPIKE_AFTER_INPUT;
+    p.threshold = 1.0f;
+    p.beta_per_neuron = decays.get();
+    Tensor in_ref = tensor({T, B, N}, scaled), out_ref = tensor({T, B, N}), v_ref = tensor({B, N});
+    snn_neuron_state st_ref{};
+    st_ref.membrane = v_ref.get();
+    snn_neuron_record rec_ref{};
+    rec_ref.membrane = in_ref.get();
+    ASSERT_EQ(snn_neuron_forward(in_ref.get(), &p, nullptr, &st_ref, out_ref.get(), &rec_ref), SNN_OK) << last_error();
+    p.input_scale_per_neuron = gains.get();
+    Tensor in = tensor({T, B, N}, x), out = tensor({T, B, N}), v = tensor({B, N});
+    snn_neuron_state st{};
+    st.membrane = v.get();
+    snn_neuron_record rec{};
+    rec.membrane = in.get();  // in place: the unscaled input is read before it is overwritten
+    ASSERT_EQ(snn_neuron_forward(in.get(), &p, nullptr, &st, out.get(), &rec), SNN_OK) << last_error();
+    EXPECT_TRUE(bitwise_equal(read(out_ref.get()), read(out.get()))) << model;
+    EXPECT_TRUE(bitwise_equal(read(in_ref.get()), read(in.get()))) << model;
+    EXPECT_TRUE(bitwise_equal(read(v_ref.get()), read(v.get()))) << model;
+    if (model == SNN_NEURON_LIF) {
+      const std::vector<float> s = read(out.get());
+      const double fired = std::accumulate(s.begin(), s.end(), 0.0);
+      EXPECT_GT(fired, 0.05 * static_cast<double>(s.size()));
+      EXPECT_LT(fired, 0.95 * static_cast<double>(s.size()));
+    }
+  }
+  Tensor in = tensor({T, B, N}, x), out = filled({T, B, N}, kSentinel), wrong = tensor({N + 1});
+  snn_neuron_params p{};
+  p.model = SNN_NEURON_LI;
+  p.beta = 0.9f;
+  p.input_scale_per_neuron = wrong.get();
+  EXPECT_FAILS(SNN_ERROR_INVALID_ARGUMENT, snn_neuron_forward(in.get(), &p, nullptr, nullptr, out.get(), nullptr),
+               "params.input_scale_per_neuron [71] does not match input [17, 3, 70]", "pass float32 [70]");
+  EXPECT_TRUE(untouched(out.get()));
 }
 
 TEST_P(Neuron, StateCarriesAcrossCalls) {

@@ -152,6 +152,14 @@ public unsafe partial struct snn_neuron_params
     /// <summary>float32 [N] or NULL; only for ALIF</summary>
     [NativeTypeName("const snn_tensor *")]
     public snn_tensor* gamma_per_neuron;
+
+    /// <summary>
+    /// float32 [N] or NULL (1): each input is first scaled,
+    ///                                                x = input_scale[n] * input[t, b, n], rounded once (a
+    ///                                                per-neuron input gain, e.g. a leaky integrator's)
+    /// </summary>
+    [NativeTypeName("const snn_tensor *")]
+    public snn_tensor* input_scale_per_neuron;
 }
 
 /// <summary>

@@ -56,7 +56,7 @@ public static class StructLayoutExpectations
             new ExpectedField("b", 16),
             new ExpectedField("bound", 24),
         }),
-        new ExpectedStruct("snn_neuron_params", "Snn.Native.snn_neuron_params", "Snn.Native.snn_neuron_params, Snn.Native", 72, 8, new ExpectedField[]
+        new ExpectedStruct("snn_neuron_params", "Snn.Native.snn_neuron_params", "Snn.Native.snn_neuron_params, Snn.Native", 80, 8, new ExpectedField[]
         {
             new ExpectedField("model", 0),
             new ExpectedField("spike_timing", 4),
@@ -72,6 +72,7 @@ public static class StructLayoutExpectations
             new ExpectedField("alpha_per_neuron", 48),
             new ExpectedField("beta_per_neuron", 56),
             new ExpectedField("gamma_per_neuron", 64),
+            new ExpectedField("input_scale_per_neuron", 72),
         }),
         new ExpectedStruct("snn_neuron_state", "Snn.Native.snn_neuron_state", "Snn.Native.snn_neuron_state, Snn.Native", 40, 8, new ExpectedField[]
         {

@@ -48,6 +48,9 @@ typedef struct snn_neuron_params {
   const snn_tensor* alpha_per_neuron; /* float32 [N] or NULL; only for CuBaLIF */
   const snn_tensor* beta_per_neuron;  /* float32 [N] or NULL; not for IF */
   const snn_tensor* gamma_per_neuron; /* float32 [N] or NULL; only for ALIF */
+  const snn_tensor* input_scale_per_neuron; /* float32 [N] or NULL (1): each input is first scaled,
+                                               x = input_scale[n] * input[t, b, n], rounded once (a
+                                               per-neuron input gain, e.g. a leaky integrator's) */
 } snn_neuron_params;
 
 /* The state carried from one step (and one call) to the next, each float32 [B, N]. A field

@@ -244,6 +244,22 @@ SNN_API snn_status snn_neuron_forward(const snn_tensor* input, const snn_neuron_
       }
     }
 
+    const snn_tensor* scale = nullptr;
+    if (p.input_scale_per_neuron != nullptr) {
+      scale = &api::require_tensor(p.input_scale_per_neuron, "params.input_scale_per_neuron");
+      api::require_dtype(*scale, SNN_DTYPE_FLOAT32, "params.input_scale_per_neuron");
+      if (scale->rank != 1 || scale->shape[0] != N) {
+        fail(SNN_ERROR_INVALID_ARGUMENT, str("params.input_scale_per_neuron ", shape_string(scale->rank, scale->shape),
+                                             " does not match input ", shape_string(3, x.shape), "; pass float32 [",
+                                             N, "] (one input gain per neuron) or NULL"));
+      }
+      api::require_same_device(x, "input", *scale, "params.input_scale_per_neuron");
+    }
+    // With an input scale the kernel reads the scaled input from a scratch tensor, so `input` (which
+    // record->membrane may overwrite in place) is read before anything is written.
+    Ref<snn_tensor> scaled;
+    if (scale != nullptr) scaled = make_tensor(*out.device, SNN_DTYPE_FLOAT32, 3, x.shape, false);
+
     std::lock_guard<std::mutex> lock(out.backend().mutex());
     // The values of per-neuron decays: NaN never, outside [0, 1] only when they are clamped.
     for (int k = 0; k < 3; ++k) {
@@ -264,7 +280,7 @@ SNN_API snn_status snn_neuron_forward(const snn_tensor* input, const snn_neuron_
     if (x.numel == 0) return;
 
     NeuronArgs a{};
-    a.input = static_cast<const float*>(x.data);
+    a.input = static_cast<const float*>(scaled.get() != nullptr ? scaled->data : x.data);
     a.recurrent = api::float_data(w);
     a.output = static_cast<float*>(out.data);
     a.alpha = api::float_data(per_neuron[0]);
@@ -293,6 +309,11 @@ SNN_API snn_status snn_neuron_forward(const snn_tensor* input, const snn_neuron_
     a.refractory_steps = li ? 0 : p.refractory_steps;
     a.max_spikes = li || p.max_spikes_per_step < 1 ? 1 : p.max_spikes_per_step;
     a.threshold = li ? 1.0f : p.threshold;
+    if (scale != nullptr) {
+      run(out.backend(), scale_columns_op,
+          ScaleColumnsArgs{static_cast<const float*>(x.data), static_cast<const float*>(scale->data),
+                           static_cast<float*>(scaled->data), x.shape[0] * x.shape[1], N});
+    }
     run(out.backend(), neuron_op, a);
   });
 }

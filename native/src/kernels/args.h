@@ -30,6 +30,15 @@ struct RandomFillArgs {
   uint64_t offset;
 };
 
+// out[r, c] = scale[c] * x[r, c] for r in [0, rows), c in [0, cols): a per-column gain.
+struct ScaleColumnsArgs {
+  const float* x;
+  const float* scale;
+  float* out;
+  int64_t rows;
+  int64_t cols;
+};
+
 // Poisson encoding (snn/encode.h): spikes[t * BN + j] = u(t * BN + j) < intensities[j].
 struct PoissonArgs {
   const float* intensities;  // [BN], already checked to lie in [0, 1]
@@ -57,6 +66,7 @@ struct LinearArgs {
 inline Operation<UniformArgs> uniform_op{"uniform"};
 inline Operation<RandomFillArgs> random_fill_op{"random fill"};
 inline Operation<PoissonArgs> poisson_op{"poisson"};
+inline Operation<ScaleColumnsArgs> scale_columns_op{"scale columns"};
 inline Operation<LinearArgs> linear_op{"linear"};
 
 }  // namespace snn

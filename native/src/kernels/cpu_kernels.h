@@ -16,6 +16,7 @@ int64_t find_outside_range(const float* x, int64_t n, float lo, float hi, int th
 void poisson(const PoissonArgs& args, int threads);
 void fill(void* dst, size_t count, size_t element_size, const void* pattern, int threads);
 void add(float* acc, const float* x, int64_t n, int threads);
+void scale_columns(const ScaleColumnsArgs& args, int threads);
 // BLAS sgemm; `threads` sets OpenBLAS's thread count for the call.
 void linear(const LinearArgs& args, int threads);
 

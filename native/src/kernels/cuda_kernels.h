@@ -21,6 +21,7 @@ cudaError_t poisson(const PoissonArgs& args, cudaStream_t stream);
 cudaError_t fill(void* dst, size_t count, size_t element_size, const void* pattern, cudaStream_t stream);
 // acc[i] += x[i] for i in [0, n).
 cudaError_t add(float* acc, const float* x, int64_t n, cudaStream_t stream);
+cudaError_t scale_columns(const ScaleColumnsArgs& args, cudaStream_t stream);
 // out[r, :] = row[:] for r in [0, rows): the bias of a linear layer.
 cudaError_t broadcast_rows(float* out, const float* row, int64_t rows, int64_t cols, cudaStream_t stream);
 

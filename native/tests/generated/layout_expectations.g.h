@@ -106,7 +106,7 @@ static_assert(SNN_SPIKE_BEFORE_INPUT == 0, "SNN_SPIKE_BEFORE_INPUT differs from 
 static_assert(SNN_SPIKE_AFTER_INPUT == 1, "SNN_SPIKE_AFTER_INPUT differs from the C# bindings");
 
 /* struct snn_neuron_params */
-static_assert(sizeof(struct snn_neuron_params) == 72, "sizeof(struct snn_neuron_params) differs from the C# bindings");
+static_assert(sizeof(struct snn_neuron_params) == 80, "sizeof(struct snn_neuron_params) differs from the C# bindings");
 static_assert(BINDGEN_ALIGNOF(struct snn_neuron_params) == 8, "alignof(struct snn_neuron_params) differs from the C# bindings");
 static_assert(offsetof(struct snn_neuron_params, model) == 0, "offsetof(struct snn_neuron_params, model) differs from the C# bindings");
 static_assert(offsetof(struct snn_neuron_params, spike_timing) == 4, "offsetof(struct snn_neuron_params, spike_timing) differs from the C# bindings");
@@ -122,6 +122,7 @@ static_assert(offsetof(struct snn_neuron_params, gamma) == 40, "offsetof(struct 
 static_assert(offsetof(struct snn_neuron_params, alpha_per_neuron) == 48, "offsetof(struct snn_neuron_params, alpha_per_neuron) differs from the C# bindings");
 static_assert(offsetof(struct snn_neuron_params, beta_per_neuron) == 56, "offsetof(struct snn_neuron_params, beta_per_neuron) differs from the C# bindings");
 static_assert(offsetof(struct snn_neuron_params, gamma_per_neuron) == 64, "offsetof(struct snn_neuron_params, gamma_per_neuron) differs from the C# bindings");
+static_assert(offsetof(struct snn_neuron_params, input_scale_per_neuron) == 72, "offsetof(struct snn_neuron_params, input_scale_per_neuron) differs from the C# bindings");
 
 /* struct snn_neuron_state */
 static_assert(sizeof(struct snn_neuron_state) == 40, "sizeof(struct snn_neuron_state) differs from the C# bindings");
