@@ -102,6 +102,15 @@ TEST_F(CrossBackend, MixingDevicesInOneCallIsRefused) {
   EXPECT_FAILS(SNN_ERROR_DEVICE_MISMATCH, snn_linear_forward(x.get(), w.get(), nullptr, y.get()), "weight is on CUDA:0");
 }
 
+// The event-driven layer registers no CUDA kernel yet: the dispatch answers with a typed error that
+// says where it runs, when the network is created and before any work.
+TEST_F(CrossBackend, EventDrivenLayerOnCudaIsATypedUnsupportedError) {
+  snn_event_network* net = nullptr;
+  EXPECT_FAILS(SNN_ERROR_UNSUPPORTED, snn_event_network_create(gpu_.get(), &net),
+               "the event-driven fully connected layer has no CUDA kernel in this build", "run it on a CPU device");
+  EXPECT_EQ(net, nullptr);
+}
+
 TEST_F(CrossBackend, TwoHandlesOnOneGpuShareIt) {
   Device second = open_device(SNN_DEVICE_CUDA);
   Tensor p = make_tensor(gpu_.get(), {1, 8}, std::vector<float>(8, 1.0f));
