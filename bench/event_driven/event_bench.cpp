@@ -4,7 +4,7 @@
 //   large: 1000 -> 4096 -> 4096 -> 10,     weights U(-1, 1), U(-0.07, 0.07), U(-0.05, 0.05)
 // Every sample: 200 input spikes with uniformly random indices and times in [0, 0.1) s;
 // tau_s = 0.01 and threshold 0.5 in every layer. A fresh sample per repetition.
-//   snn_event_bench small|large [threads=0] [repeats=50] [batch=1] [warmup=3] [callbacks.so]
+//   snn_event_bench small|large [threads=0] [repeats=50] [batch=1] [warmup=3] [callbacks.so|-] [exact|float32]
 // With a callback library (a source implementing <snn/event_callbacks.h> compiled to a shared
 // library, e.g. examples/event_driven/empty.cpp) every layer runs its callbacks: that measures
 // what custom callbacks cost over the built-in neurons.
@@ -58,7 +58,9 @@ int main(int argc, char** argv) {
   const int repeats = argc > 3 ? std::atoi(argv[3]) : 50;
   const int64_t batch = argc > 4 ? std::atoll(argv[4]) : 1;
   const int warmup = argc > 5 ? std::atoi(argv[5]) : 3;
-  const char* callbacks = argc > 6 ? argv[6] : nullptr;
+  const char* callbacks = argc > 6 && std::strcmp(argv[6], "-") != 0 ? argv[6] : nullptr;
+  // The solver: exact (the default) or float32 (EvSpikeSim's arithmetic, compat="evspikesim").
+  const int32_t solver = argc > 7 && std::strcmp(argv[7], "float32") == 0 ? SNN_EVENT_SOLVER_FLOAT32 : SNN_EVENT_SOLVER_EXACT;
   const std::vector<Layer> layers = network(which);
   if (layers.empty()) {
     std::fprintf(stderr, "usage: %s small|large [threads] [repeats] [batch] [warmup]\n", argv[0]);
@@ -74,7 +76,7 @@ int main(int argc, char** argv) {
   snn_device_info info{};
   if (!ok(snn_device_get_info(dev, &info))) return 1;
   snn_event_network* net = nullptr;
-  if (!ok(snn_event_network_create(dev, &net))) return 1;
+  if (!ok(snn_event_network_create_with_solver(dev, solver, &net))) return 1;
   std::vector<snn_tensor*> weights;
   for (size_t l = 0; l < layers.size(); ++l) {
     const int64_t shape[2] = {layers[l].n_neurons, layers[l].n_inputs};
@@ -141,6 +143,7 @@ int main(int argc, char** argv) {
   }
   const double samples = static_cast<double>(repeats) * static_cast<double>(batch);
   const double total_ms = std::accumulate(ms_per_sample.begin(), ms_per_sample.end(), 0.0) * static_cast<double>(batch);
+  std::printf("%s solver: ", solver == SNN_EVENT_SOLVER_EXACT ? "exact" : "float32");
   std::printf("case %s on %s, %d threads, batch %lld, %d repeats after %d warm-up%s%s\n", which.c_str(), info.name,
               info.num_threads, static_cast<long long>(batch), repeats, warmup, callbacks ? ", callbacks " : "",
               callbacks ? callbacks : "");

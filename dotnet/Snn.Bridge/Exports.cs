@@ -66,7 +66,7 @@ public static unsafe class Exports
             {
                 w.WriteStartArray();
                 w.WriteNumberValue(Registry.TypeId(type));
-                w.WriteStringValue(Naming.Module(root, Text(module), type.Namespace!));
+                w.WriteStringValue(Naming.Module(root, Text(module), type.Namespace!, type.Assembly));
                 w.WriteEndArray();
             }
             w.WriteEndArray();

@@ -68,12 +68,26 @@ public static class Naming
     /// <summary>Python name of an enum member: UPPER_SNAKE ("Cuda" -> "CUDA", "UInt8" -> "UINT8").</summary>
     public static string EnumMember(string clrName) => Snake(clrName).ToUpperInvariant();
 
-    /// <summary>Python module of <paramref name="ns"/>, given the root namespace loaded as <paramref name="rootModule"/>.</summary>
-    public static string Module(string rootNamespace, string rootModule, string ns)
+    /// <summary>
+    /// Python module of <paramref name="ns"/>, given the root namespace loaded as <paramref name="rootModule"/>:
+    /// each namespace part in snake_case, unless <paramref name="assembly"/> names that namespace's module with
+    /// a <c>[assembly: PythonModule(namespace, name)]</c> attribute (matched by attribute name).
+    /// </summary>
+    public static string Module(string rootNamespace, string rootModule, string ns, Assembly? assembly = null)
     {
         if (ns == rootNamespace) return rootModule;
-        var rest = ns[(rootNamespace.Length + 1)..].Split('.');
-        return rootModule + "." + string.Join(".", rest.Select(Member));
+        var names = new Dictionary<string, string>();
+        foreach (var a in assembly?.GetCustomAttributesData() ?? [])
+            if (a.AttributeType.Name == "PythonModuleAttribute" && a.ConstructorArguments is [{ Value: string n }, { Value: string m }])
+                names[n] = m;
+        var module = rootModule;
+        var current = rootNamespace;
+        foreach (var part in ns[(rootNamespace.Length + 1)..].Split('.'))
+        {
+            current += "." + part;
+            module += "." + (names.TryGetValue(current, out var name) ? name : Member(part));
+        }
+        return module;
     }
 
     /// <summary>Python class name: the C# simple name, closed generics as "List[Int32]".</summary>

@@ -173,7 +173,7 @@ public static class Registry
                 if (root.Assembly == type.Assembly && InNamespace(type.Namespace, root.Namespace)
                     && (best is null || root.Namespace.Length > best.Value.Namespace.Length))
                     best = (root.Namespace, root.Module);
-            return best is { } b ? Naming.Module(b.Namespace, b.Module, type.Namespace!) : ForeignModule;
+            return best is { } b ? Naming.Module(b.Namespace, b.Module, type.Namespace!, type.Assembly) : ForeignModule;
         }
     }
 }

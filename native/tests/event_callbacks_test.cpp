@@ -46,6 +46,9 @@ struct StdpTraces {
   std::vector<float> neuron;    // [kNeurons, 1]
 };
 
+// EvSpikeSim's exp and log (the double functions on float arguments), as the float32 solver has them.
+float ev_exp(float x) { return static_cast<float>(std::exp(static_cast<double>(x))); }
+
 StdpTraces reference_stdp(const std::vector<float>& w, const Sample& in) {
   const float tau = 2.0f * kTauS;
   StdpTraces r{std::vector<float>(kNeurons * kInputs * 2, 0.0f), std::vector<float>(kNeurons, 0.0f)};
@@ -54,11 +57,11 @@ StdpTraces reference_stdp(const std::vector<float>& w, const Sample& in) {
     float& post = r.neuron[static_cast<size_t>(n)];
     float a = 0, b = 0, now = 0;
     auto decay = [&](float t) {
-      const float x = std::exp((now - t) / tau);
+      const float x = ev_exp((now - t) / tau);
       a *= x * x;
       b *= x;
-      post *= std::exp((now - t) / tau);
-      const float f0 = std::exp((now - t) / tau), f1 = std::exp((now - t) / INFINITY);
+      post *= ev_exp((now - t) / tau);
+      const float f0 = ev_exp((now - t) / tau), f1 = ev_exp((now - t) / INFINITY);
       for (int64_t j = 0; j < kInputs; ++j) {
         syn[j * 2] *= f0;
         syn[j * 2 + 1] *= f1;
@@ -79,7 +82,7 @@ StdpTraces reference_stdp(const std::vector<float>& w, const Sample& in) {
         if (d < 0.0f) break;
         const float l = 2.0f * a / (b + std::sqrt(d));
         if (l <= 0.0f) break;
-        const float t = now + tau * std::log(l);
+        const float t = now + static_cast<float>(tau * std::log(static_cast<double>(l)));
         if (!(now < t && t < next)) break;
         decay(t);
         post += 1.0f;     // on_post_neuron
@@ -98,10 +101,10 @@ class EventCallbacks : public CpuTest {
     weights_ = pseudo_random(kNeurons * kInputs, -0.3f, 1.0f, 77);
   }
 
-  Network network(const char* library, int32_t threads = 0) {
+  Network network(const char* library, int32_t threads = 0, int32_t solver = SNN_EVENT_SOLVER_FLOAT32) {
     EXPECT_EQ(snn_device_set_num_threads(device(), threads), SNN_OK);
     snn_event_network* raw = nullptr;
-    EXPECT_EQ(snn_event_network_create(device(), &raw), SNN_OK);
+    EXPECT_EQ(snn_event_network_create_with_solver(device(), solver, &raw), SNN_OK);
     Network net(raw);
     Tensor w = tensor({kNeurons, kInputs}, weights_);
     const snn_event_fc_params p{kInputs, kNeurons, kTauS, kThreshold, 64};
@@ -251,4 +254,53 @@ TEST_F(EventCallbacks, LibrariesThatCannotServeAreRefusedWithTheReason) {
   EXPECT_NE(header.find("#define SNN_EVENT_CALLBACKS_VERSION 1"), std::string::npos);
   EXPECT_NE(header.find("void on_post_synapse(float weight, const float* neuron_traces, float* synaptic_traces);"),
             std::string::npos);
+}
+
+TEST_F(EventCallbacks, ExactSolverStdpLayerFiresLikeThePlainLayerAndItsTracesFollowItsSpikes) {
+  Network plain = network(nullptr, 0, SNN_EVENT_SOLVER_EXACT), stdp = network(SNN_TEST_EVENT_STDP, 0, SNN_EVENT_SOLVER_EXACT);
+  const Sample in = random_sample(150, 5);
+  infer(plain.get(), {in});
+  infer(stdp.get(), {in});
+  const Sample a = spikes(plain.get(), 0), b = spikes(stdp.get(), 0);
+  ASSERT_GT(a.times.size(), 20u);
+  EXPECT_EQ(a.indices, b.indices);
+  EXPECT_TRUE(bitwise_equal(a.times, b.times));
+
+  // The traces replayed in double over each neuron's inputs and its reported spikes, in the
+  // documented order (a spike at an input's time comes after that input).
+  const double tau = 2.0f * kTauS;
+  const std::vector<float> syn = traces(stdp.get(), 0, true, kNeurons * kInputs * 2);
+  const std::vector<float> neu = traces(stdp.get(), 0, false, kNeurons);
+  for (int64_t n = 0; n < kNeurons; ++n) {
+    std::vector<double> s(kInputs * 2, 0.0);
+    double post = 0.0, now = 0.0;
+    const auto decay = [&](double t) {
+      const double f = std::exp((now - t) / tau);
+      post *= f;
+      for (int64_t j = 0; j < kInputs; ++j) s[static_cast<size_t>(j * 2)] *= f;
+      now = t;
+    };
+    size_t k = 0;
+    std::vector<float> own;
+    for (size_t i = 0; i < a.times.size(); ++i)
+      if (a.indices[i] == static_cast<uint32_t>(n)) own.push_back(a.times[i]);
+    const auto spike = [&](double t) {
+      decay(t);
+      post += 1.0;
+      for (int64_t j = 0; j < kInputs; ++j) s[static_cast<size_t>(j * 2 + 1)] += s[static_cast<size_t>(j * 2)];
+    };
+    for (size_t g = 0; g < in.times.size(); ++g) {
+      while (k < own.size() && own[k] < in.times[g]) spike(own[k++]);
+      decay(in.times[g]);
+      s[in.indices[g] * 2] += 1.0;
+      s[in.indices[g] * 2 + 1] -= post;
+    }
+    while (k < own.size()) spike(own[k++]);
+    EXPECT_NEAR(neu[static_cast<size_t>(n)], post, 1e-4 * std::max(1.0, std::fabs(post))) << "neuron " << n;
+    for (int64_t j = 0; j < kInputs * 2; ++j) {
+      const double want = s[static_cast<size_t>(j)];
+      EXPECT_NEAR(syn[static_cast<size_t>(n * kInputs * 2 + j)], want, 1e-4 * std::max(1.0, std::fabs(want)))
+          << "neuron " << n << ", trace " << j;
+    }
+  }
 }

@@ -135,6 +135,25 @@ public enum snn_padding
     SNN_PADDING_SAME = 1,
 }
 
+/// <summary>----- Solvers -----</summary>
+public enum snn_event_solver
+{
+    /// <summary>
+    /// The default. float64 neuron state; every upward crossing of the threshold is found, including
+    /// one within rounding of an input time (a membrane at or above threshold fires at once), and
+    /// output times are the float64 times rounded to float32. Matches a float64 run of the model.
+    /// </summary>
+    SNN_EVENT_SOLVER_EXACT = 0,
+
+    /// <summary>
+    /// EvSpikeSim 0.5.0's arithmetic bit for bit: float32 state, its double-precision exp and log
+    /// rounded to float32, and its acceptance test current &lt; t &lt; next, which misses a crossing that
+    /// falls within rounding of an input (the neuron then stays silent until its membrane dips below
+    /// threshold). Equal output times are ordered by neuron index. For comparisons with EvSpikeSim.
+    /// </summary>
+    SNN_EVENT_SOLVER_FLOAT32 = 1,
+}
+
 /// <summary>C enum <c>snn_trace_neuron_model</c>.</summary>
 public enum snn_trace_neuron_model
 {

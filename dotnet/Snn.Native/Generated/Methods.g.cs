@@ -359,6 +359,10 @@ public static unsafe partial class Methods
     [DllImport("snn", CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
     public static extern snn_status snn_event_network_neuron_traces([NativeTypeName("const snn_event_network *")] snn_event_network* network, [NativeTypeName("int64_t")] long layer, [NativeTypeName("int64_t")] long sample, float* traces, [NativeTypeName("int64_t")] long count);
 
+    /// <summary>Like snn_event_network_create, with the solver (snn_event_solver) every layer of the network uses.</summary>
+    [DllImport("snn", CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+    public static extern snn_status snn_event_network_create_with_solver(snn_device* device, [NativeTypeName("int32_t")] int solver, snn_event_network** out_network);
+
     /// <summary>
     /// Runs the population over T &gt;= 1 steps. For every (t, b, n), in float32 with each operation
     /// rounded on its own (no FMA), x = input[t, b, n], kv = dt / tau_v, kt = dt / tau_t,

@@ -36,6 +36,14 @@ internal static unsafe class CallbackCompiler
     private static readonly string[] Flags = ["-std=c++17", "-O2", "-fPIC", "-shared", "-fvisibility=hidden"];
     private static readonly TimeSpan Timeout = TimeSpan.FromMinutes(10);
 
+    // EvSpikeSim's header names, so that its callback sources compile unchanged: each selects the
+    // EvSpikeSim section of <snn/event_callbacks.h> (namespace EvSpikeSim, CALLBACK, EvSpikeSim::vector).
+    private static readonly string[] EvSpikeSimHeaders =
+        ["evspikesim/Layers/EligibilityTraces.h", "evspikesim/Misc/Decorators.h", "evspikesim/Misc/ContainerTypes.h"];
+    private const string EvSpikeSimHeader =
+        "// EvSpikeSim's callback interface on snn (docs/event-driven.md)\n#pragma once\n" +
+        "#define SNN_EVENT_CALLBACKS_EVSPIKESIM 1\n#include <snn/event_callbacks.h>\n";
+
     /// <summary>The path of the compiled library for <paramref name="sourcePath"/>, compiling it when needed.</summary>
     public static string Build(string sourcePath, string compilePath)
     {
@@ -49,7 +57,7 @@ internal static unsafe class CallbackCompiler
         var compiler = Environment.GetEnvironmentVariable("CXX") is { Length: > 0 } cxx ? cxx : "c++";
 
         var name = new string(Path.GetFileNameWithoutExtension(source).Select(c => char.IsAsciiLetterOrDigit(c) || c is '_' or '-' ? c : '_').ToArray());
-        var key = SHA256.HashData([.. System.Text.Encoding.UTF8.GetBytes($"{header}\n{compiler} {string.Join(' ', Flags)}\n"), .. code]);
+        var key = SHA256.HashData([.. System.Text.Encoding.UTF8.GetBytes($"{header}\n{EvSpikeSimHeader}\n{compiler} {string.Join(' ', Flags)}\n"), .. code]);
         var folder = Path.Combine(Path.GetFullPath(compilePath), $"{name}-{Convert.ToHexStringLower(key)[..16]}");
         var library = Path.Combine(folder, $"lib{name}.so");
         if (File.Exists(library)) return library;
@@ -57,6 +65,12 @@ internal static unsafe class CallbackCompiler
         var include = Path.Combine(folder, "include");
         Directory.CreateDirectory(Path.Combine(include, "snn"));
         File.WriteAllText(Path.Combine(include, "snn", "event_callbacks.h"), header);
+        foreach (var compat in EvSpikeSimHeaders)
+        {
+            var path = Path.Combine(include, compat);
+            Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+            File.WriteAllText(path, EvSpikeSimHeader);
+        }
         var copy = Path.Combine(folder, Path.GetFileName(source));  // compile exactly the bytes that were hashed
         File.WriteAllBytes(copy, code);
         var partial = $"{library}.{Environment.ProcessId}.{Environment.CurrentManagedThreadId}.tmp";

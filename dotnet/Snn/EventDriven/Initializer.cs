@@ -64,7 +64,7 @@ public abstract class Initializer
 }
 
 /// <summary>Every weight equals <see cref="Value"/>.</summary>
-public sealed class ConstantInitializer : Initializer
+public class ConstantInitializer : Initializer
 {
     /// <summary>Weights equal to <paramref name="value"/> (finite).</summary>
     public ConstantInitializer(float value = 0f)
@@ -86,7 +86,7 @@ public sealed class ConstantInitializer : Initializer
 }
 
 /// <summary>Weights uniform in [<see cref="LowerBound"/>, <see cref="UpperBound"/>): lower + (upper - lower) * u in float32.</summary>
-public sealed class UniformInitializer : Initializer
+public class UniformInitializer : Initializer
 {
     /// <summary>Weights uniform between finite bounds with <paramref name="lowerBound"/> &lt;= <paramref name="upperBound"/>.</summary>
     public UniformInitializer(float lowerBound = -1f, float upperBound = 1f)
@@ -114,7 +114,7 @@ public sealed class UniformInitializer : Initializer
 }
 
 /// <summary>Weights normal with <see cref="Mean"/> and <see cref="Stddev"/> (Box-Muller over snn's uniform stream).</summary>
-public sealed class NormalInitializer : Initializer
+public class NormalInitializer : Initializer
 {
     /// <summary>Weights drawn from N(<paramref name="mean"/>, <paramref name="stddev"/>^2); both finite, stddev &gt;= 0.</summary>
     public NormalInitializer(float mean = 0f, float stddev = 1f)

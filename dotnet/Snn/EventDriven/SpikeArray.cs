@@ -8,7 +8,7 @@ namespace Snn.EventDriven;
 /// sorted by time (<see cref="Sort"/>). Indices and times live in two arrays, handed to the native
 /// simulator without per-spike conversion.
 /// </summary>
-public sealed class SpikeArray : IReadOnlyList<Spike>, IEquatable<SpikeArray>
+public class SpikeArray : IReadOnlyList<Spike>, IEquatable<SpikeArray>
 {
     private uint[] _indices;
     private float[] _times;

@@ -12,7 +12,7 @@ namespace Snn.EventDriven;
 /// parallel, with results identical to one call per sample. The model and the differences from
 /// EvSpikeSim are in docs/event-driven.md.
 /// </summary>
-public sealed unsafe class SpikingNetwork : IReadOnlyList<FcLayer>, IDisposable
+public unsafe class SpikingNetwork : IReadOnlyList<FcLayer>, IDisposable
 {
     /// <summary>Where layers with custom callbacks are compiled by default (EvSpikeSim's default is /tmp/evspikesim).</summary>
     public const string DefaultCompilePath = "/tmp/snn-evspikesim";
@@ -23,20 +23,38 @@ public sealed unsafe class SpikingNetwork : IReadOnlyList<FcLayer>, IDisposable
     private readonly object _gate = new();
     private int _batchSize;
 
+    /// <summary>The <c>compat</c> value that reproduces EvSpikeSim 0.5.0 bit for bit.</summary>
+    public const string EvSpikeSimCompat = "evspikesim";
+
     /// <summary>An empty network computing on <paramref name="device"/> (the default CPU when null), which
-    /// also sets the thread count (<see cref="Device.Cpu"/>).</summary>
+    /// also sets the thread count (<see cref="Device.Cpu"/>). By default the simulation is exact: every
+    /// layer's spikes match a float64 run of the model within 1e-5 s. <paramref name="compat"/> =
+    /// <see cref="EvSpikeSimCompat"/> ("evspikesim") computes in EvSpikeSim's float32 arithmetic instead,
+    /// bit-identical to EvSpikeSim including the crossings it misses (docs/event-driven.md).</summary>
     /// <exception cref="NotSupportedException">The device is not a CPU.</exception>
-    public SpikingNetwork(string compilePath = DefaultCompilePath, Device? device = null)
+    /// <exception cref="SnnArgumentException"><paramref name="compat"/> is neither null nor "evspikesim".</exception>
+    public SpikingNetwork(string compilePath = DefaultCompilePath, Device? device = null, string? compat = null)
     {
         ArgumentNullException.ThrowIfNull(compilePath);
+        var solver = compat switch
+        {
+            null => snn_event_solver.SNN_EVENT_SOLVER_EXACT,
+            EvSpikeSimCompat => snn_event_solver.SNN_EVENT_SOLVER_FLOAT32,
+            _ => throw new SnnArgumentException(ErrorCode.InvalidArgument,
+                $"compat must be null (exact simulation) or \"{EvSpikeSimCompat}\" (EvSpikeSim's float32 arithmetic), got \"{compat}\"; pass compat: \"{EvSpikeSimCompat}\" to reproduce EvSpikeSim or leave it out"),
+        };
         device ??= Device.Default;
         snn_event_network* network;
-        NativeCall.Check(Methods.snn_event_network_create(device.Pointer, &network));
+        NativeCall.Check(Methods.snn_event_network_create_with_solver(device.Pointer, (int)solver, &network));
         GC.KeepAlive(device);
         _handle = new EventNetworkHandle(network);
         CompilePath = compilePath;
         Device = device;
+        Compat = compat;
     }
+
+    /// <summary>"evspikesim" when the network reproduces EvSpikeSim's float32 arithmetic, null when it is exact.</summary>
+    public string? Compat { get; }
 
     /// <summary>Where <see cref="AddFcLayerFromSource"/> compiles and caches callback libraries.</summary>
     public string CompilePath { get; }

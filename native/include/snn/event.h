@@ -9,8 +9,8 @@
  * tau_s) and b (decaying with tau), u = b x - a x^2 with x = exp(-dt / tau), adds w to both on an
  * input spike, solves a x^2 - b x + threshold = 0 for the next output spike between two input
  * spikes (several per interval are allowed; after the last input the interval is open), and
- * subtracts threshold from b after each output spike. float32, in EvSpikeSim's order of
- * operations. Times are in seconds from the start of each sample. docs/event-driven.md has the
+ * subtracts threshold from b after each output spike (snn_event_solver says in which
+ * arithmetic). Times are in seconds from the start of each sample. docs/event-driven.md has the
  * details, the buffer policy and the differences from EvSpikeSim. */
 #ifndef SNN_EVENT_H
 #define SNN_EVENT_H
@@ -103,5 +103,23 @@ SNN_API snn_status snn_event_network_synaptic_traces(const snn_event_network* ne
 /* Copies the neuron traces of `layer` at the end of `sample`, float32 [n_neurons, n_neuron]. */
 SNN_API snn_status snn_event_network_neuron_traces(const snn_event_network* network, int64_t layer, int64_t sample,
                                                    float* traces, int64_t count);
+
+/* ----- Solvers ----- */
+
+typedef enum snn_event_solver {
+  /* The default. float64 neuron state; every upward crossing of the threshold is found, including
+   * one within rounding of an input time (a membrane at or above threshold fires at once), and
+   * output times are the float64 times rounded to float32. Matches a float64 run of the model. */
+  SNN_EVENT_SOLVER_EXACT = 0,
+  /* EvSpikeSim 0.5.0's arithmetic bit for bit: float32 state, its double-precision exp and log
+   * rounded to float32, and its acceptance test current < t < next, which misses a crossing that
+   * falls within rounding of an input (the neuron then stays silent until its membrane dips below
+   * threshold). Equal output times are ordered by neuron index. For comparisons with EvSpikeSim. */
+  SNN_EVENT_SOLVER_FLOAT32 = 1
+} snn_event_solver;
+
+/* Like snn_event_network_create, with the solver (snn_event_solver) every layer of the network uses. */
+SNN_API snn_status snn_event_network_create_with_solver(snn_device* device, int32_t solver,
+                                                        snn_event_network** out_network);
 
 #endif /* SNN_EVENT_H */

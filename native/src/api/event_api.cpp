@@ -59,13 +59,31 @@ const event::LayerOutput& require_output(const event::Network& n, int64_t layer,
 
 }  // namespace
 
+namespace {
+
+void create_network(snn_device* device, int32_t solver, snn_event_network** out_network) {
+  snn_device& d = api::require_device(device, "device");
+  api::require_ptr(out_network, "out_network");
+  (void)event::fc_forward_op.require_kernel(d.backend->kind());  // a typed error now, not at the first inference
+  auto network = std::make_unique<event::Network>(Ref<snn_device>::share(&d));
+  network->solver = static_cast<event::Solver>(solver);
+  *out_network = new snn_event_network(std::move(network));
+}
+
+}  // namespace
+
 SNN_API snn_status snn_event_network_create(snn_device* device, snn_event_network** out_network) {
-  return guard("snn_event_network_create", [&] {
-    snn_device& d = api::require_device(device, "device");
-    api::require_ptr(out_network, "out_network");
-    (void)event::fc_forward_op.require_kernel(d.backend->kind());  // a typed error now, not at the first inference
-    auto network = std::make_unique<event::Network>(Ref<snn_device>::share(&d));
-    *out_network = new snn_event_network(std::move(network));
+  return guard("snn_event_network_create", [&] { create_network(device, SNN_EVENT_SOLVER_EXACT, out_network); });
+}
+
+SNN_API snn_status snn_event_network_create_with_solver(snn_device* device, int32_t solver,
+                                                        snn_event_network** out_network) {
+  return guard("snn_event_network_create_with_solver", [&] {
+    if (solver != SNN_EVENT_SOLVER_EXACT && solver != SNN_EVENT_SOLVER_FLOAT32) {
+      fail(SNN_ERROR_INVALID_ARGUMENT, str("solver must be SNN_EVENT_SOLVER_EXACT (0) or SNN_EVENT_SOLVER_FLOAT32 (1), "
+                                           "got ", solver));
+    }
+    create_network(device, solver, out_network);
   });
 }
 
@@ -128,7 +146,7 @@ void add_layer(snn_event_network* network, const snn_event_fc_params* params, sn
   n.layers.reserve(n.layers.size() + 1);
   n.outputs.clear();
   n.batch = 0;
-  n.layers.push_back(event::FcLayer{p, Ref<snn_tensor>::share(&w), std::move(callbacks), {}});
+  n.layers.push_back(event::FcLayer{p, Ref<snn_tensor>::share(&w), std::move(callbacks), {}, n.solver});
   *out_index = static_cast<int64_t>(n.layers.size()) - 1;
 }
 

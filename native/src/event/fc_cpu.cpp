@@ -4,19 +4,37 @@
 // one sample and a block of kLanes consecutive neurons and walks the sample's input spikes
 // once for the whole block: the decay, the weight accumulation and the test "may this neuron
 // fire before the next input?" are branch-free loops over the lanes that gcc vectorises (the
-// task is compiled for AVX2 and for baseline x86-64; the best clone is picked at load time).
+// task is compiled for AVX-512 (x86-64-v4), AVX2 and baseline x86-64; the best clone is picked at
+// load time).
 // Only lanes that may fire take the scalar path that solves for the spike time.
 //
-// Every neuron's arithmetic is EvSpikeSim's, operation for operation, in float32:
+// Every neuron keeps a (decaying with tau_s) and b (decaying with tau = 2 tau_s); u = b x - a x^2
+// with x = exp(-dt / tau). Two solvers (Solver in fc_kernel.h):
+//
+// Exact (run_block_exact): a and b in float64. After an input is integrated, the lane may fire
+// before the next input iff u >= theta now, or u reaches theta in (now, next]: u(next) >= theta or
+// the parabola's vertex lies inside the interval above theta (b^2 >= 4 a theta, 2 a x_next < b <
+// 2 a). That test needs no square root or division; only lanes passing it take the scalar solve
+// (next_spike_exact), which fires at once when u >= theta (a crossing missed by rounding at the
+// end of the previous interval, or one closer to now than rounding resolves) and otherwise takes
+// the earliest root t = now + tau ln(2a / (b + sqrt(D))). A spike is never lost to the interval
+// test, and u never stays above theta. Output times are the float64 times rounded to float32.
+//
+// Float32 (run_block): EvSpikeSim 0.5.0's arithmetic operation for operation, in float32, with
+// its exp and log in double precision rounded to float (its unqualified calls on floats resolve
+// to the double functions):
 //   decay to an event at time t from the neuron's last event t_last (the previous input, or
 //   its own last spike): x = exp((t_last - t) / tau); a *= x * x; b *= x
 //   input spike: decay; a += w; b += w
 //   fire: D = b*b - 4*a*theta; stop if D < 0; L = 2a / (b + sqrt(D)); stop if L <= 0;
 //         t = t_cur + tau * ln(L); stop unless t_cur < t < t_next; decay to t; b -= theta;
 //         record t; repeat (several spikes between two inputs)
-// The decay factor of an input is the same for every neuron whose last event was the previous
-// input, so it is computed once per input spike, not once per neuron. Lanes that fired since
-// the previous input get their own factor. With no FMA contraction (-ffp-contract=off) and
+// including its flaw: a crossing within rounding of an input time fails t_cur < t < t_next and
+// the neuron stays silent until its membrane falls below threshold again.
+//
+// In both, the decay factor of an input is the same for every neuron whose last event was the
+// previous input, so it is computed once per input spike, not once per neuron. Lanes that fired
+// since the previous input get their own factor. With no FMA contraction (-ffp-contract=off) and
 // correctly rounded sqrt and division in both the vector and the scalar code, the result of a
 // neuron does not depend on its lane, its block, the thread count or the batch.
 //
@@ -36,7 +54,7 @@
 // user's library), with EvSpikeSim's trace decays and call order. Their spikes are bit-identical
 // to a built-in layer with the same weights. A callback can only write its traces, so the synapse
 // callbacks are not called when a layer has no synaptic trace, nor the neuron callbacks when it
-// has no neuron trace; a layer with no trace at all runs run_block.
+// has no neuron trace; a layer with no trace at all runs like a built-in layer.
 #include <omp.h>
 
 #include <algorithm>
@@ -45,6 +63,7 @@
 #include <cstring>
 #include <limits>
 #include <new>
+#include <type_traits>
 
 #include "core/error.h"
 #include "device/cpu_parallel.h"
@@ -60,6 +79,13 @@ constexpr float kInf = std::numeric_limits<float>::infinity();
 // Rearrange the weights into per-block panels when a call has at least n_inputs / kPanelRatio
 // input spikes (each weight then used about once or more).
 constexpr int64_t kPanelRatio = 2;
+
+// EvSpikeSim's exp and log: the double-precision functions on float arguments. exp's result is
+// rounded to float once; tau * log(L) is a double product, rounded to float once.
+inline float exp_f32(float x) { return static_cast<float>(std::exp(static_cast<double>(x))); }
+inline float tau_log_f32(float tau, float l) {
+  return static_cast<float>(static_cast<double>(tau) * std::log(static_cast<double>(l)));
+}
 
 // What every neuron of a sample shares at input spike g.
 struct Step {
@@ -111,9 +137,9 @@ inline float fire(float& a, float& b, float now, float next, float ratio, float 
   float current = now;
   float l = ratio;
   for (;;) {
-    const float t = current + tau * std::log(l);
+    const float t = current + tau_log_f32(tau, l);
     if (!(current < t && t < next)) break;
-    const float x = std::exp((current - t) / tau);
+    const float x = exp_f32((current - t) / tau);
     a *= x * x;
     b *= x;
     current = t;
@@ -137,7 +163,7 @@ struct WeightSource {
 
 // One task: neurons [n0, n0 + lanes) of one sample over its `count` input spikes. Appends the
 // block's spikes to `out` (in interval order) and adds each lane's spike count to counts[lane].
-__attribute__((target_clones("avx2", "default"))) void run_block(const FcLayerArgs& layer, const WeightSource& weights,
+__attribute__((target_clones("arch=x86-64-v4", "avx2", "default"))) void run_block(const FcLayerArgs& layer, const WeightSource& weights,
                                                                 const uint32_t* indices, const float* times,
                                                                 const Step* steps, int64_t count, int64_t n0, int lanes,
                                                                 std::vector<Emitted>& out, uint32_t* counts) {
@@ -185,7 +211,7 @@ __attribute__((target_clones("avx2", "default"))) void run_block(const FcLayerAr
         }
         for (uint32_t m = fired; m != 0; m &= m - 1) {
           const int k = __builtin_ctz(m);
-          const float x = std::exp((own[k] - t) / tau);
+          const float x = exp_f32((own[k] - t) / tau);
           fa[k] = x * x;
           fb[k] = x;
         }
@@ -222,59 +248,222 @@ __attribute__((target_clones("avx2", "default"))) void run_block(const FcLayerAr
   }
 }
 
+// What every neuron of a sample shares at input spike g, for the exact solver.
+struct ExactStep {
+  double decay;       // exp((t[g-1] - t[g]) / tau), t[-1] = 0
+  double next;        // time of the next input spike of the sample, +inf after the last
+  double next_decay;  // exp((t[g] - next) / tau): x at the next input, 0 after the last
+};
+
+// The exact solver's next spike of a neuron whose state (a, b) is at time `now`, if one falls in
+// [now, next): u = b - a >= theta fires at once; otherwise the earliest upward crossing, which
+// exists only when a > 0, D = b^2 - 4 a theta >= 0 and the vertex x = b / (2a) lies ahead (b < 2a),
+// at L = 1 / x_root = 2a / (b + sqrt(D)) (a root closer to now than rounding gives L <= 1: now).
+inline bool next_spike_exact(double a, double b, double now, double next, double tau, double theta, double& t) {
+  if (b - a >= theta) {
+    t = now;
+    return true;
+  }
+  if (!(a > 0.0)) return false;
+  const double d = b * b - 4.0 * a * theta;
+  if (d < 0.0 || !(b < 2.0 * a)) return false;
+  const double l = 2.0 * a / (b + std::sqrt(d));
+  t = l > 1.0 ? now + tau * std::log(l) : now;
+  return t < next;
+}
+
+// The interval an exact spike at float time `time` (first computed in interval g) is filed under:
+// the rounded time may equal the next input times.
+inline int64_t exact_interval(float time, int64_t g, const float* times, int64_t count) {
+  while (g + 1 < count && times[g + 1] <= time) ++g;
+  return g;
+}
+
+// The exact solver's fire loop for one neuron whose state (a, b) is at time `now`: appends every
+// spike before `next` and returns the time of the neuron's last event (`now` when it did not fire).
+inline double fire_exact(double& a, double& b, double now, double next, double tau, double theta, uint32_t neuron,
+                         int64_t g, const float* times, int64_t count, std::vector<Emitted>& out) {
+  double t;
+  while (next_spike_exact(a, b, now, next, tau, theta, t)) {
+    const double x = std::exp((now - t) / tau);
+    a *= x * x;
+    b *= x;
+    now = t;
+    const float time = static_cast<float>(t);
+    out.push_back(Emitted{spike_key(time, neuron), exact_interval(time, g, times, count)});
+    b -= theta;
+  }
+  return now;
+}
+
+// One task of the exact solver: neurons [n0, n0 + lanes) of one sample over its `count` input
+// spikes, as run_block (same weight panels, same outputs).
+__attribute__((target_clones("arch=x86-64-v4", "avx2", "default"))) void run_block_exact(
+    const FcLayerArgs& layer, const WeightSource& weights, const uint32_t* indices, const float* times,
+    const ExactStep* steps, int64_t count, int64_t n0, int lanes, std::vector<Emitted>& out, uint32_t* counts) {
+  const double tau = layer.tau, threshold = layer.threshold, four_threshold = 4.0 * threshold;
+  // The vector test lets lanes through to the scalar solve with a relative slack far above
+  // the rounding of u, so that it never drops a lane the scalar solve would fire.
+  const double near_threshold = threshold * (1.0 - 1e-9);
+  alignas(64) double a[kLanes] = {};
+  alignas(64) double b[kLanes] = {};
+  alignas(64) double own[kLanes] = {};  // a lane's last spike time, when it fired after the current input
+  alignas(64) int64_t candidate[kLanes];
+  alignas(64) float panel[kChunk * kLanes];
+  std::memset(panel, 0, sizeof panel);
+  uint32_t fired = 0;
+  const size_t run_begin = out.size();
+
+  for (int64_t c0 = 0; c0 < count; c0 += kChunk) {
+    const int64_t n = std::min(kChunk, count - c0);
+    if (weights.panels == nullptr) {
+      for (int k = 0; k < lanes; ++k) {
+        const float* row = weights.rows + (n0 + k) * weights.n_inputs;
+        for (int64_t s = 0; s < n; ++s) panel[s * kLanes + k] = row[indices[c0 + s]];
+      }
+    } else {
+      const float* block_panel = weights.panels + n0 * weights.n_inputs;
+      for (int64_t s = 0; s < n; ++s) {
+        std::memcpy(panel + s * kLanes, block_panel + indices[c0 + s] * kLanes, kLanes * sizeof(float));
+      }
+    }
+    for (int64_t s = 0; s < n; ++s) {
+      const int64_t g = c0 + s;
+      const double t = times[g];
+      const ExactStep step = steps[g];
+      const float* w = panel + s * kLanes;
+      const double xb = step.decay, xa = xb * xb;
+      if (fired == 0) {
+        for (int k = 0; k < kLanes; ++k) {
+          a[k] = a[k] * xa + static_cast<double>(w[k]);
+          b[k] = b[k] * xb + static_cast<double>(w[k]);
+        }
+      } else {
+        alignas(64) double fa[kLanes], fb[kLanes];
+        for (int k = 0; k < kLanes; ++k) {
+          fa[k] = xa;
+          fb[k] = xb;
+        }
+        for (uint32_t m = fired; m != 0; m &= m - 1) {
+          const int k = __builtin_ctz(m);
+          const double x = std::exp((own[k] - t) / tau);
+          fa[k] = x * x;
+          fb[k] = x;
+        }
+        fired = 0;
+        for (int k = 0; k < kLanes; ++k) {
+          a[k] = a[k] * fa[k] + static_cast<double>(w[k]);
+          b[k] = b[k] * fb[k] + static_cast<double>(w[k]);
+        }
+      }
+      const double xn = step.next_decay, xn2 = xn * xn;
+      int64_t any = 0;
+      for (int k = 0; k < kLanes; ++k) {
+        const double u0 = b[k] - a[k];
+        const double un = b[k] * xn - a[k] * xn2;
+        const double d = b[k] * b[k] - four_threshold * a[k];
+        const double two_a = 2.0 * a[k];
+        const int64_t rising = static_cast<int64_t>(d >= 0.0) & static_cast<int64_t>(b[k] < two_a) &
+                               (static_cast<int64_t>(b[k] > two_a * xn) | static_cast<int64_t>(un >= near_threshold));
+        const int64_t c = static_cast<int64_t>(u0 >= near_threshold) | rising;
+        candidate[k] = c;
+        any |= c;
+      }
+      if (any == 0) continue;
+      for (int k = 0; k < lanes; ++k) {
+        if (candidate[k] == 0) continue;
+        const double last = fire_exact(a[k], b[k], t, step.next, tau, threshold, static_cast<uint32_t>(n0 + k), g,
+                                       times, count, out);
+        if (last != t) {
+          own[k] = last;
+          fired |= 1u << k;
+        }
+      }
+    }
+  }
+  for (size_t i = run_begin; i < out.size(); ++i) {
+    ++counts[static_cast<uint32_t>(out[i].key) - static_cast<uint32_t>(n0)];
+  }
+}
+
 // One task of a layer with callbacks: neurons [n0, n0 + lanes) of one sample, each run on its own
 // with its traces (synaptic [lanes, n_inputs, n_synaptic] and neuron [lanes, n_neuron], zero on
 // entry). EvSpikeSim's order: every event decays a, b and every trace from the neuron's last event;
 // an input spike through synapse j then calls on_pre_synapse(w_j, ...) and on_pre_neuron(w_j, ...)
 // before it is integrated; an output spike calls on_post_neuron, then on_post_synapse for every
-// synapse in order, before the reset.
+// synapse in order, before the reset. The membrane arithmetic is the solver's (Real: double for
+// the exact solver, float for the float32 one); traces are float32, decayed by exp(dt / tau_q).
+template <Solver kSolver>
 void run_block_callbacks(const FcLayerArgs& layer, const uint32_t* indices, const float* times, const Step* steps,
-                         int64_t count, int64_t n0, int lanes, std::vector<Emitted>& out, uint32_t* counts,
-                         float* synaptic, float* neuron) {
+                         const ExactStep* exact_steps, int64_t count, int64_t n0, int lanes, std::vector<Emitted>& out,
+                         uint32_t* counts, float* synaptic, float* neuron) {
+  using Real = std::conditional_t<kSolver == Solver::kExact, double, float>;
   const Callbacks& cb = *layer.callbacks;
-  const float tau = layer.tau, threshold = layer.threshold;
+  const Real tau = layer.tau, threshold = layer.threshold;
   const int64_t inputs = layer.n_inputs;
   const size_t n_syn = cb.synaptic_taus.size(), n_neu = cb.neuron_taus.size();
+  const auto trace_decay = [](Real dt, float trace_tau) {
+    if constexpr (kSolver == Solver::kExact) {
+      return static_cast<float>(std::exp(dt / static_cast<double>(trace_tau)));
+    } else {
+      return exp_f32(dt / trace_tau);
+    }
+  };
   for (int k = 0; k < lanes; ++k) {
     const uint32_t neuron_index = static_cast<uint32_t>(n0 + k);
     const float* w = layer.weights + static_cast<int64_t>(neuron_index) * inputs;
     float* syn = synaptic + static_cast<int64_t>(k) * inputs * static_cast<int64_t>(n_syn);
     float* neu = neuron + static_cast<size_t>(k) * n_neu;
-    float a = 0.0f, b = 0.0f, now = 0.0f;
-    const auto decay_to = [&](float t) {
-      const float x = std::exp((now - t) / tau);
+    Real a = 0, b = 0, now = 0;
+    const auto decay_to = [&](Real t) {
+      Real x;
+      if constexpr (kSolver == Solver::kExact) {
+        x = std::exp((now - t) / tau);
+      } else {
+        x = exp_f32((now - t) / tau);
+      }
       a *= x * x;
       b *= x;
-      for (size_t q = 0; q < n_neu; ++q) neu[q] *= std::exp((now - t) / cb.neuron_taus[q]);
+      for (size_t q = 0; q < n_neu; ++q) neu[q] *= trace_decay(now - t, cb.neuron_taus[q]);
       for (size_t q = 0; q < n_syn; ++q) {
-        const float f = std::exp((now - t) / cb.synaptic_taus[q]);
+        const float f = trace_decay(now - t, cb.synaptic_taus[q]);
         for (int64_t j = 0; j < inputs; ++j) syn[j * static_cast<int64_t>(n_syn) + static_cast<int64_t>(q)] *= f;
       }
       now = t;
+    };
+    const auto on_spike = [&](Real t, int64_t interval) {
+      decay_to(t);
+      if (n_neu > 0) cb.on_post_neuron(neu);
+      if (n_syn > 0) {
+        for (int64_t i = 0; i < inputs; ++i) cb.on_post_synapse(w[i], neu, syn + i * static_cast<int64_t>(n_syn));
+      }
+      out.push_back(Emitted{spike_key(static_cast<float>(t), neuron_index), interval});
+      ++counts[k];
+      b -= threshold;
     };
     for (int64_t g = 0; g < count; ++g) {
       decay_to(times[g]);
       const uint32_t j = indices[g];
       if (n_syn > 0) cb.on_pre_synapse(w[j], neu, syn + static_cast<int64_t>(j) * static_cast<int64_t>(n_syn));
       if (n_neu > 0) cb.on_pre_neuron(w[j], neu);
-      a += w[j];
-      b += w[j];
-      const float next = steps[g].next;
-      for (;;) {
-        const float d = b * b - 4.0f * a * threshold;
-        if (d < 0.0f) break;
-        const float l = 2.0f * a / (b + std::sqrt(d));
-        if (l <= 0.0f) break;
-        const float t = now + tau * std::log(l);
-        if (!(now < t && t < next)) break;
-        decay_to(t);
-        if (n_neu > 0) cb.on_post_neuron(neu);
-        if (n_syn > 0) {
-          for (int64_t i = 0; i < inputs; ++i) cb.on_post_synapse(w[i], neu, syn + i * static_cast<int64_t>(n_syn));
+      a += static_cast<Real>(w[j]);
+      b += static_cast<Real>(w[j]);
+      if constexpr (kSolver == Solver::kExact) {
+        double t;
+        while (next_spike_exact(a, b, now, exact_steps[g].next, tau, threshold, t)) {
+          on_spike(t, exact_interval(static_cast<float>(t), g, times, count));
         }
-        out.push_back(Emitted{spike_key(t, neuron_index), g});
-        ++counts[k];
-        b -= threshold;
+      } else {
+        const float next = steps[g].next;
+        for (;;) {
+          const float d = b * b - 4.0f * a * threshold;
+          if (d < 0.0f) break;
+          const float l = 2.0f * a / (b + std::sqrt(d));
+          if (l <= 0.0f) break;
+          const float t = now + tau_log_f32(tau, l);
+          if (!(now < t && t < next)) break;
+          on_spike(t, g);
+        }
       }
     }
   }
@@ -326,7 +515,9 @@ void fc_forward_cpu(const FcLayerArgs& layer, const SpikeBatchView& input, int t
   // Shared per-input quantities: one exp per input spike and sample, for all neurons.
   std::vector<uint8_t> first(static_cast<size_t>(total) + 1, 0);
   for (int64_t s = 0; s <= batch; ++s) first[static_cast<size_t>(input.offsets[s])] = 1;
-  std::vector<Step> steps(static_cast<size_t>(total));
+  const bool exact = layer.solver == Solver::kExact;
+  std::vector<Step> steps(exact ? 0 : static_cast<size_t>(total));
+  std::vector<ExactStep> exact_steps(exact ? static_cast<size_t>(total) : 0);
   const float* times = input.times;
   parallel_for((total + 1023) / 1024, threads, false, [&](int64_t c) {
     const int64_t end = std::min(total, (c + 1) * 1024);
@@ -334,7 +525,13 @@ void fc_forward_cpu(const FcLayerArgs& layer, const SpikeBatchView& input, int t
       const float t = times[g];
       const float previous = first[g] ? 0.0f : times[g - 1];
       const float next = first[g + 1] ? kInf : times[g + 1];
-      steps[g] = Step{std::exp((previous - t) / tau), next, ratio_bound(t, next, tau)};
+      if (exact) {
+        const double tau_d = tau, t_d = t;
+        exact_steps[g] = ExactStep{std::exp((static_cast<double>(previous) - t_d) / tau_d), next,
+                                   first[g + 1] ? 0.0 : std::exp((t_d - static_cast<double>(next)) / tau_d)};
+      } else {
+        steps[g] = Step{exp_f32((previous - t) / tau), next, ratio_bound(t, next, tau)};
+      }
     }
   });
 
@@ -371,14 +568,23 @@ void fc_forward_cpu(const FcLayerArgs& layer, const SpikeBatchView& input, int t
     const int64_t s0 = input.offsets[sample], count = input.offsets[sample + 1] - s0;
     const int64_t n0 = block * kLanes;
     const int lanes = static_cast<int>(std::min<int64_t>(kLanes, neurons - n0));
+    uint32_t* task_counts = counts.data() + sample * neurons + n0;
     if (count > 0 && callbacks != nullptr) {
-      run_block_callbacks(layer, input.indices + s0, times + s0, steps.data() + s0, count, n0, lanes, arena,
-                          counts.data() + sample * neurons + n0,
-                          synaptic_traces.data() + (sample * neurons + n0) * layer.n_inputs * n_syn,
-                          neuron_traces.data() + (sample * neurons + n0) * n_neu);
+      float* syn = synaptic_traces.data() + (sample * neurons + n0) * layer.n_inputs * n_syn;
+      float* neu = neuron_traces.data() + (sample * neurons + n0) * n_neu;
+      if (exact) {
+        run_block_callbacks<Solver::kExact>(layer, input.indices + s0, times + s0, nullptr, exact_steps.data() + s0,
+                                            count, n0, lanes, arena, task_counts, syn, neu);
+      } else {
+        run_block_callbacks<Solver::kFloat32>(layer, input.indices + s0, times + s0, steps.data() + s0, nullptr, count,
+                                              n0, lanes, arena, task_counts, syn, neu);
+      }
+    } else if (count > 0 && exact) {
+      run_block_exact(layer, source, input.indices + s0, times + s0, exact_steps.data() + s0, count, n0, lanes, arena,
+                      task_counts);
     } else if (count > 0) {
       run_block(layer, source, input.indices + s0, times + s0, steps.data() + s0, count, n0, lanes, arena,
-                counts.data() + sample * neurons + n0);
+                task_counts);
     }
     runs[static_cast<size_t>(task)] = Run{thread, begin, arena.size()};
   });

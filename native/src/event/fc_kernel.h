@@ -9,6 +9,12 @@ namespace snn::event {
 
 struct Callbacks;  // event/callbacks.h
 
+// How a layer computes its spikes (snn_event_solver in snn/event.h).
+enum class Solver : int32_t {
+  kExact = 0,    // float64 state; every crossing found, including those within rounding of an input
+  kFloat32 = 1,  // EvSpikeSim 0.5.0's float32 arithmetic and acceptance test, bit for bit
+};
+
 // One fully connected layer as the kernel reads it.
 struct FcLayerArgs {
   const float* weights;  // [n_neurons, n_inputs], row-major (EvSpikeSim's layout, the public one)
@@ -18,6 +24,7 @@ struct FcLayerArgs {
   float threshold;  // > 0
   int64_t buffer_size;
   const Callbacks* callbacks;  // custom neuron callbacks, or nullptr for the built-in neurons
+  Solver solver;
 };
 
 // Input spikes of a batch in CSR form: sample s holds entries [offsets[s], offsets[s + 1]),

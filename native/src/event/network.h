@@ -24,10 +24,11 @@ struct FcLayer {
   Ref<snn_tensor> weights;  // float32 [n_neurons, n_inputs] on a CPU device
   std::shared_ptr<const Callbacks> callbacks;  // custom neurons, or null for the built-in ones
   std::vector<float> scratch;  // the kernel's weight panels, rebuilt by each inference that uses them
+  Solver solver = Solver::kExact;  // the network's, set when the layer is added
 
   FcLayerArgs args() const {
     return FcLayerArgs{static_cast<const float*>(weights->data), params.n_inputs, params.n_neurons,
-                       2.0f * params.tau_s, params.threshold, params.buffer_size, callbacks.get()};
+                       2.0f * params.tau_s, params.threshold, params.buffer_size, callbacks.get(), solver};
   }
 };
 
@@ -35,6 +36,7 @@ struct Network {
   explicit Network(Ref<snn_device> d) : device(std::move(d)) {}
 
   std::mutex mutex;  // one call at a time on this network
+  Solver solver = Solver::kExact;
   Ref<snn_device> device;
   std::vector<FcLayer> layers;
   int64_t batch = 0;                // samples of the last inference

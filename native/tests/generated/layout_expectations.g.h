@@ -155,6 +155,11 @@ static_assert(offsetof(struct snn_event_fc_params, tau_s) == 16, "offsetof(struc
 static_assert(offsetof(struct snn_event_fc_params, threshold) == 20, "offsetof(struct snn_event_fc_params, threshold) differs from the C# bindings");
 static_assert(offsetof(struct snn_event_fc_params, buffer_size) == 24, "offsetof(struct snn_event_fc_params, buffer_size) differs from the C# bindings");
 
+/* enum snn_event_solver */
+static_assert(sizeof(enum snn_event_solver) == 4, "enum snn_event_solver is not int-sized like its C# enum");
+static_assert(SNN_EVENT_SOLVER_EXACT == 0, "SNN_EVENT_SOLVER_EXACT differs from the C# bindings");
+static_assert(SNN_EVENT_SOLVER_FLOAT32 == 1, "SNN_EVENT_SOLVER_FLOAT32 differs from the C# bindings");
+
 /* enum snn_trace_neuron_model */
 static_assert(sizeof(enum snn_trace_neuron_model) == 4, "enum snn_trace_neuron_model is not int-sized like its C# enum");
 static_assert(SNN_TRACE_NEURON_INPUT == 0, "SNN_TRACE_NEURON_INPUT differs from the C# bindings");

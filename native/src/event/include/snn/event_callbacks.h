@@ -124,4 +124,57 @@ SNN_EVENT_CALLBACK_EXPORT int32_t snn_event_callbacks_take_error(char* buffer, i
   return 1;
 }
 
+/* EvSpikeSim's callback interface, for sources written for EvSpikeSim: they include
+ * <evspikesim/Layers/EligibilityTraces.h>, which snn writes next to this header as
+ *   #define SNN_EVENT_CALLBACKS_EVSPIKESIM 1
+ *   #include <snn/event_callbacks.h>
+ * and define synaptic_traces_tau, neuron_traces_tau and the four callbacks in namespace EvSpikeSim
+ * (with its CALLBACK decorator and EvSpikeSim::vector). They compile unchanged; the functions above
+ * forward to them. */
+#ifdef SNN_EVENT_CALLBACKS_EVSPIKESIM
+#include <memory>
+#include <utility>
+
+#ifndef DEVICE
+#define DEVICE
+#endif
+#ifndef GLOBAL
+#define GLOBAL
+#endif
+#ifndef INLINE
+#define INLINE inline
+#endif
+#ifndef CALLBACK
+#define CALLBACK
+#endif
+
+namespace EvSpikeSim {
+template <typename T>
+using vector = std::vector<T>;
+template <typename T>
+using unique_ptr = std::unique_ptr<T>;
+
+vector<float> synaptic_traces_tau(float tau_s, float tau);
+vector<float> neuron_traces_tau(float tau);
+CALLBACK void on_pre_neuron(float weight, float* neuron_traces);
+CALLBACK void on_pre_synapse(float weight, const float* neuron_traces, float* synaptic_traces);
+CALLBACK void on_post_neuron(float* neuron_traces);
+CALLBACK void on_post_synapse(float weight, const float* neuron_traces, float* synaptic_traces);
+}  // namespace EvSpikeSim
+
+namespace snn_callbacks {
+TraceTaus traces_tau(float tau_s, float tau) {
+  return {EvSpikeSim::synaptic_traces_tau(tau_s, tau), EvSpikeSim::neuron_traces_tau(tau)};
+}
+void on_pre_neuron(float weight, float* neuron_traces) { EvSpikeSim::on_pre_neuron(weight, neuron_traces); }
+void on_pre_synapse(float weight, const float* neuron_traces, float* synaptic_traces) {
+  EvSpikeSim::on_pre_synapse(weight, neuron_traces, synaptic_traces);
+}
+void on_post_neuron(float* neuron_traces) { EvSpikeSim::on_post_neuron(neuron_traces); }
+void on_post_synapse(float weight, const float* neuron_traces, float* synaptic_traces) {
+  EvSpikeSim::on_post_synapse(weight, neuron_traces, synaptic_traces);
+}
+}  // namespace snn_callbacks
+#endif /* SNN_EVENT_CALLBACKS_EVSPIKESIM */
+
 #endif /* SNN_EVENT_CALLBACKS_H */
