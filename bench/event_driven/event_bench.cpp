@@ -81,10 +81,13 @@ int main(int argc, char** argv) {
   for (size_t l = 0; l < layers.size(); ++l) {
     const int64_t shape[2] = {layers[l].n_neurons, layers[l].n_inputs};
     snn_tensor* w = nullptr;
-    const snn_event_initializer init{SNN_EVENT_INIT_UNIFORM, -layers[l].bound, layers[l].bound};
+    snn_distribution init{};
+    init.kind = SNN_DISTRIBUTION_UNIFORM;
+    init.a = -layers[l].bound;
+    init.b = layers[l].bound;
     const snn_event_fc_params p{layers[l].n_inputs, layers[l].n_neurons, 0.01f, 0.5f, 64};
     int64_t index = 0;
-    if (!ok(snn_tensor_create(dev, SNN_DTYPE_FLOAT32, 2, shape, &w)) || !ok(snn_event_init_weights(w, &init, 1, l)) ||
+    if (!ok(snn_tensor_create(dev, SNN_DTYPE_FLOAT32, 2, shape, &w)) || !ok(snn_random_fill(w, &init, 1, l)) ||
         !ok(callbacks ? snn_event_network_add_fc_layer_from_library(net, &p, w, callbacks, &index)
                       : snn_event_network_add_fc_layer(net, &p, w, &index)))
       return 1;

@@ -1,5 +1,6 @@
 // Dense LIF layer on one device through the C ABI: current = spikes @ W^T (snn_linear_forward), then
-// the LIF recurrence over T steps with the membrane written in place (snn_lif_forward). The work of
+// the LIF recurrence over T steps with the membrane written in place (snn_neuron_forward with
+// SNN_NEURON_LIF, spiking from the updated membrane). The work of
 // bench/dense_lif.py's GPU rows, for machines without .NET: bench/gpu/dense_lif_torch.py runs PyTorch
 // on the same inputs (bench/gpu/inputs.h's generator) and scripts/gpu-check runs both.
 //
@@ -67,12 +68,19 @@ int main(int argc, char** argv) {
     Tensor spikes_in(upload(device, {T, B, n}, x)), weight(upload(device, {n, n}, w));
     Tensor current(upload(device, {T, B, n}, {})), spikes(upload(device, {T, B, n}, {}));
     if (!spikes_in || !weight || !current || !spikes) return 1;
-    const snn_lif_params params{bench_inputs::kBeta, bench_inputs::kThreshold, SNN_RESET_SUBTRACT};
+    snn_neuron_params params{};
+    params.model = SNN_NEURON_LIF;
+    params.spike_timing = SNN_SPIKE_AFTER_INPUT;
+    params.reset_mode = SNN_RESET_SUBTRACT;
+    params.beta = bench_inputs::kBeta;
+    params.threshold = bench_inputs::kThreshold;
+    snn_neuron_record in_place{};
+    in_place.membrane = current.get();
     std::vector<double> ms;
     for (int r = 0; r <= repeats; ++r) {
       const auto t0 = std::chrono::steady_clock::now();
       if (!ok(snn_linear_forward(spikes_in.get(), weight.get(), nullptr, current.get()), "linear") ||
-          !ok(snn_lif_forward(current.get(), &params, nullptr, spikes.get(), current.get()), "lif") ||
+          !ok(snn_neuron_forward(current.get(), &params, nullptr, nullptr, spikes.get(), &in_place), "lif") ||
           !ok(snn_device_synchronize(device), "synchronize"))
         return 1;
       const double elapsed = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();

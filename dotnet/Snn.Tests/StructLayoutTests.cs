@@ -35,7 +35,7 @@ public sealed class StructLayoutTests
         var names = StructLayoutExpectations.All.Select(s => s.CName).ToArray();
         Assert.Contains("snn_device_info", names);
         Assert.Contains("snn_tensor_info", names);
-        Assert.Contains("snn_lif_params", names);
+        Assert.Contains("snn_neuron_params", names);
         Assert.Equal(names.Length, names.Distinct().Count());
     }
 

@@ -1,21 +1,22 @@
+using Snn.Interop;
+using Snn.Native;
+
 namespace Snn;
 
 /// <summary>Seeded parameter initialisers; the same seed gives the same values on every device and language.</summary>
 public static class Initializers
 {
-    /// <summary>Fills a float32 tensor with values uniform in [low, high) drawn from Philox stream (seed, offset).</summary>
+    /// <summary>
+    /// Fills a float32 tensor with values uniform in [low, high) drawn from Philox stream (seed, offset): element i
+    /// is low + (high - low) u(i) in double precision, rounded once to float32.
+    /// </summary>
     public static void Uniform(Tensor target, double low, double high, ulong seed, ulong offset = 0)
     {
         ArgumentNullException.ThrowIfNull(target);
         if (!double.IsFinite(low) || !double.IsFinite(high) || high < low)
             throw new ArgumentException($"Uniform needs finite bounds with low <= high, got [{low}, {high}).");
-        // Draw on the CPU so every device gets identical values, then place them on the target's device.
-        using var uniforms = Tensor.Zeros(target.Shape, DType.Float32, Device.Default);
-        Philox.Uniform(uniforms, seed, offset);
-        var values = uniforms.AsSpan<float>();
-        float lo = (float)low, width = (float)(high - low);
-        for (var i = 0; i < values.Length; i++) values[i] = lo + width * values[i];
-        target.CopyFrom(uniforms);
+        Draw(target, new snn_distribution { kind = (int)snn_distribution_kind.SNN_DISTRIBUTION_UNIFORM, a = low, b = high },
+            seed, offset);
     }
 
     /// <summary>
@@ -33,27 +34,17 @@ public static class Initializers
             throw new ArgumentException($"TruncatedNormal needs a finite mean and a finite std >= 0, got mean {mean}, std {std}.");
         if (!double.IsFinite(bound) || bound <= 0)
             throw new ArgumentException($"TruncatedNormal needs a finite bound > 0 (in standard deviations), got {bound}.");
-        var values = new float[target.ElementCount];
-        // The stream is a pure function of the element index, so a longer draw extends a shorter one.
-        var capacity = 2 * (values.LongLength + values.LongLength / 8 + 32);
-        var uniforms = DrawUniforms(capacity, seed, offset);
-        long next = 0, filled = 0;
-        while (filled < values.LongLength)
+        Draw(target, new snn_distribution
         {
-            if (next + 2 > capacity) uniforms = DrawUniforms(capacity *= 2, seed, offset);
-            var r = Math.Sqrt(-2.0 * Math.Log(1.0 - uniforms[next]));
-            var angle = 2.0 * Math.PI * uniforms[next + 1];
-            next += 2;
-            foreach (var z in (ReadOnlySpan<double>)[r * Math.Cos(angle), r * Math.Sin(angle)])
-                if (Math.Abs(z) <= bound && filled < values.LongLength) values[filled++] = (float)(mean + std * z);
-        }
-        target.CopyFrom(values);
+            kind = (int)snn_distribution_kind.SNN_DISTRIBUTION_TRUNCATED_NORMAL, a = mean, b = std, bound = bound,
+        }, seed, offset);
     }
 
-    private static float[] DrawUniforms(long count, ulong seed, ulong offset)
+    // The one native initialiser (snn_random_fill) behind every distribution of every layer type: the values
+    // are drawn on the host from Philox stream (seed, offset), so every device and language gets the same ones.
+    internal static unsafe void Draw(Tensor target, snn_distribution distribution, ulong seed, ulong offset)
     {
-        using var uniforms = Tensor.Zeros([count], DType.Float32, Device.Default);
-        Philox.Uniform(uniforms, seed, offset);
-        return (float[])uniforms.ToArray();
+        NativeCall.Check(Methods.snn_random_fill(target.Pointer, &distribution, seed, offset));
+        GC.KeepAlive(target);
     }
 }

@@ -51,7 +51,17 @@ int main(int argc, char** argv) {
   snn_poisson_encode(p, 1, 0, spikes_in);
   snn_random_uniform(w, 2, 0);
   snn_tensor_fill(bias, -0.2);
-  const snn_lif_params params{0.95f, 1.0f, SNN_RESET_SUBTRACT};
+  snn_neuron_params params{};  // LIF, integrate then spike
+  params.model = SNN_NEURON_LIF;
+  params.spike_timing = SNN_SPIKE_AFTER_INPUT;
+  params.reset_mode = SNN_RESET_SUBTRACT;
+  params.beta = 0.95f;
+  params.threshold = 1.0f;
+  snn_neuron_state carried{};
+  carried.membrane = state;
+  snn_neuron_record separate{}, in_place{};
+  separate.membrane = membrane;
+  in_place.membrane = current;
 
   double gemm = 1e30, lif = 1e30, lif_train = 1e30, poisson = 1e30;
   for (int r = 0; r < repeats; ++r) {
@@ -59,10 +69,10 @@ int main(int argc, char** argv) {
     if (!ok(snn_linear_forward(spikes_in, w, bias, current))) return 1;
     gemm = std::min(gemm, seconds_since(t0));
     t0 = std::chrono::steady_clock::now();
-    if (!ok(snn_lif_forward(current, &params, state, spikes, membrane))) return 1;  // separate membrane
+    if (!ok(snn_neuron_forward(current, &params, nullptr, &carried, spikes, &separate))) return 1;  // separate membrane
     lif_train = std::min(lif_train, seconds_since(t0));
     t0 = std::chrono::steady_clock::now();
-    if (!ok(snn_lif_forward(current, &params, nullptr, spikes, current))) return 1;  // membrane in place
+    if (!ok(snn_neuron_forward(current, &params, nullptr, nullptr, spikes, &in_place))) return 1;  // membrane in place
     lif = std::min(lif, seconds_since(t0));
     t0 = std::chrono::steady_clock::now();
     if (!ok(snn_poisson_encode(p, 1, static_cast<uint64_t>(r), spikes_in))) return 1;

@@ -36,13 +36,22 @@ TEST_F(CrossBackend, LifIsBitIdentical) {
   const auto cur = pseudo_random(static_cast<size_t>(T * B * N), -0.4f, 1.2f, 8);
   const auto init = pseudo_random(static_cast<size_t>(B * N), 0, 1, 9);
   for (snn_reset_mode reset : {SNN_RESET_SUBTRACT, SNN_RESET_ZERO, SNN_RESET_NONE}) {
-    const snn_lif_params params{0.95f, 1.0f, reset};
+    snn_neuron_params params{};
+    params.model = SNN_NEURON_LIF;
+    params.spike_timing = SNN_SPIKE_AFTER_INPUT;
+    params.reset_mode = reset;
+    params.beta = 0.95f;
+    params.threshold = 1.0f;
     std::vector<float> results[2][3];
     snn_device* devices[2] = {cpu_.get(), gpu_.get()};
     for (int k = 0; k < 2; ++k) {
       Tensor c = make_tensor(devices[k], {T, B, N}, cur), s = make_tensor(devices[k], {T, B, N});
       Tensor m = make_tensor(devices[k], {T, B, N}), v = make_tensor(devices[k], {B, N}, init);
-      ASSERT_EQ(snn_lif_forward(c.get(), &params, v.get(), s.get(), m.get()), SNN_OK) << last_error();
+      snn_neuron_state st{};
+      st.membrane = v.get();
+      snn_neuron_record rec{};
+      rec.membrane = m.get();
+      ASSERT_EQ(snn_neuron_forward(c.get(), &params, nullptr, &st, s.get(), &rec), SNN_OK) << last_error();
       results[k][0] = read(s.get());
       results[k][1] = read(m.get());
       results[k][2] = read(v.get());
@@ -83,11 +92,23 @@ TEST_F(CrossBackend, MixingDevicesInOneCallIsRefused) {
   for (float x : read(sg.get())) ASSERT_EQ(x, kSentinel);
 
   Tensor cur = make_tensor(gpu_.get(), {4, 2, 3}), spikes_cpu = make_tensor(cpu_.get(), {4, 2, 3});
-  const snn_lif_params p{0.9f, 1.0f, SNN_RESET_SUBTRACT};
-  EXPECT_FAILS(SNN_ERROR_DEVICE_MISMATCH, snn_lif_forward(cur.get(), &p, nullptr, spikes_cpu.get(), nullptr),
-               "current is on CUDA:0 but spikes is on CPU:0");
+  snn_neuron_params p{};
+  p.model = SNN_NEURON_LIF;
+  p.beta = 0.9f;
+  p.threshold = 1.0f;
+  EXPECT_FAILS(SNN_ERROR_DEVICE_MISMATCH, snn_neuron_forward(cur.get(), &p, nullptr, nullptr, spikes_cpu.get(), nullptr),
+               "input is on CUDA:0 but output is on CPU:0");
   Tensor x = make_tensor(cpu_.get(), {2, 3}), w = make_tensor(gpu_.get(), {4, 3}), y = make_tensor(cpu_.get(), {2, 4});
   EXPECT_FAILS(SNN_ERROR_DEVICE_MISMATCH, snn_linear_forward(x.get(), w.get(), nullptr, y.get()), "weight is on CUDA:0");
+}
+
+// The event-driven layer registers no CUDA kernel yet: the dispatch answers with a typed error that
+// says where it runs, when the network is created and before any work.
+TEST_F(CrossBackend, EventDrivenLayerOnCudaIsATypedUnsupportedError) {
+  snn_event_network* net = nullptr;
+  EXPECT_FAILS(SNN_ERROR_UNSUPPORTED, snn_event_network_create(gpu_.get(), &net),
+               "the event-driven fully connected layer has no CUDA kernel in this build", "run it on a CPU device");
+  EXPECT_EQ(net, nullptr);
 }
 
 TEST_F(CrossBackend, TwoHandlesOnOneGpuShareIt) {

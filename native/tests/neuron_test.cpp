@@ -1,12 +1,14 @@
 // snn_neuron_forward against the naive reference of neuron_reference.h for every model,
 // spike timing, reset mode and option, recurrent or not; analytic firing rates; streaming,
-// thread-count independence, agreement with snn_lif_forward; and every error path.
+// thread-count independence, agreement with the plain LIF recurrence; and every error path.
 #include <algorithm>
 #include <cmath>
+#include <numeric>
 #include <limits>
 #include <string>
 
 #include "neuron_reference.h"
+#include "reference.h"
 #include "test_util.h"
 
 using namespace snn_test;
@@ -316,15 +318,14 @@ TEST_P(Neuron, MembraneRecordMayBeTheInputUpdatedInPlace) {
   }
 }
 
-TEST_P(Neuron, LifAfterInputIsExactlySnnLifForward) {
+TEST_P(Neuron, LifAfterInputIsThePlainLifRecurrence) {
   const int64_t T = 23, B = 3, N = 45;
   const auto x = pseudo_random(static_cast<size_t>(T * B * N), -0.4f, 1.2f, 17);
   const auto init = pseudo_random(static_cast<size_t>(B * N), -0.5f, 1.5f, 18);
   for (snn_reset_mode reset : kResets) {
-    Tensor in = tensor({T, B, N}, x), s1 = tensor({T, B, N}), m1 = tensor({T, B, N}), v1 = tensor({B, N}, init);
+    const LifResult expected = reference_lif(x, T, B, N, 0.9f, 1.0f, reset, &init);
+    Tensor in = tensor({T, B, N}, x);
     Tensor s2 = tensor({T, B, N}), m2 = tensor({T, B, N}), v2 = tensor({B, N}, init);
-    const snn_lif_params lif{0.9f, 1.0f, reset};
-    ASSERT_EQ(snn_lif_forward(in.get(), &lif, v1.get(), s1.get(), m1.get()), SNN_OK) << last_error();
     snn_neuron_params p{};
     p.model = SNN_NEURON_LIF;
     p.spike_timing = SNN_SPIKE_AFTER_INPUT;
@@ -336,10 +337,60 @@ TEST_P(Neuron, LifAfterInputIsExactlySnnLifForward) {
     snn_neuron_record rec{};
     rec.membrane = m2.get();
     ASSERT_EQ(snn_neuron_forward(in.get(), &p, nullptr, &st, s2.get(), &rec), SNN_OK) << last_error();
-    EXPECT_TRUE(bitwise_equal(read(s1.get()), read(s2.get())));
-    EXPECT_TRUE(bitwise_equal(read(m1.get()), read(m2.get())));
-    EXPECT_TRUE(bitwise_equal(read(v1.get()), read(v2.get())));
+    EXPECT_TRUE(bitwise_equal(expected.spikes, read(s2.get())));
+    EXPECT_TRUE(bitwise_equal(expected.membrane, read(m2.get())));
+    EXPECT_TRUE(bitwise_equal(expected.state, read(v2.get())));
   }
+}
+
+// input_scale_per_neuron multiplies each input by its neuron's gain before the step: the result is
+// that of the same call on the input scaled here, g[n] * x (one float32 product), for a leaky
+// integrator (LI) and a spiking LIF with per-neuron decays, the membrane recorded in place.
+TEST_P(Neuron, InputScaleIsAPerNeuronGainOnTheInput) {
+  const int64_t T = 17, B = 3, N = 70;
+  const auto x = pseudo_random(static_cast<size_t>(T * B * N), -0.5f, 1.5f, 41);
+  const auto g = pseudo_random(static_cast<size_t>(N), -1.0f, 2.0f, 42);
+  const auto beta = pseudo_random(static_cast<size_t>(N), 0.5f, 1.0f, 43);
+  std::vector<float> scaled(x.size());
+  for (size_t k = 0; k < x.size(); ++k) scaled[k] = g[k % static_cast<size_t>(N)] * x[k];
+  for (snn_neuron_model model : {SNN_NEURON_LI, SNN_NEURON_LIF}) {
+    Tensor gains = tensor({N}, g), decays = tensor({N}, beta);
+    snn_neuron_params p{};
+    p.model = model;
+    p.spike_timing = SNN_SPIKE_AFTER_INPUT;
+    p.threshold = 1.0f;
+    p.beta_per_neuron = decays.get();
+    Tensor in_ref = tensor({T, B, N}, scaled), out_ref = tensor({T, B, N}), v_ref = tensor({B, N});
+    snn_neuron_state st_ref{};
+    st_ref.membrane = v_ref.get();
+    snn_neuron_record rec_ref{};
+    rec_ref.membrane = in_ref.get();
+    ASSERT_EQ(snn_neuron_forward(in_ref.get(), &p, nullptr, &st_ref, out_ref.get(), &rec_ref), SNN_OK) << last_error();
+    p.input_scale_per_neuron = gains.get();
+    Tensor in = tensor({T, B, N}, x), out = tensor({T, B, N}), v = tensor({B, N});
+    snn_neuron_state st{};
+    st.membrane = v.get();
+    snn_neuron_record rec{};
+    rec.membrane = in.get();  // in place: the unscaled input is read before it is overwritten
+    ASSERT_EQ(snn_neuron_forward(in.get(), &p, nullptr, &st, out.get(), &rec), SNN_OK) << last_error();
+    EXPECT_TRUE(bitwise_equal(read(out_ref.get()), read(out.get()))) << model;
+    EXPECT_TRUE(bitwise_equal(read(in_ref.get()), read(in.get()))) << model;
+    EXPECT_TRUE(bitwise_equal(read(v_ref.get()), read(v.get()))) << model;
+    if (model == SNN_NEURON_LIF) {
+      const std::vector<float> s = read(out.get());
+      const double fired = std::accumulate(s.begin(), s.end(), 0.0);
+      EXPECT_GT(fired, 0.05 * static_cast<double>(s.size()));
+      EXPECT_LT(fired, 0.95 * static_cast<double>(s.size()));
+    }
+  }
+  Tensor in = tensor({T, B, N}, x), out = filled({T, B, N}, kSentinel), wrong = tensor({N + 1});
+  snn_neuron_params p{};
+  p.model = SNN_NEURON_LI;
+  p.beta = 0.9f;
+  p.input_scale_per_neuron = wrong.get();
+  EXPECT_FAILS(SNN_ERROR_INVALID_ARGUMENT, snn_neuron_forward(in.get(), &p, nullptr, nullptr, out.get(), nullptr),
+               "params.input_scale_per_neuron [71] does not match input [17, 3, 70]", "pass float32 [70]");
+  EXPECT_TRUE(untouched(out.get()));
 }
 
 TEST_P(Neuron, StateCarriesAcrossCalls) {
@@ -706,10 +757,10 @@ TEST_P(Neuron, BadTensorsAreRejectedWithOutputsUntouched) {
 SNN_INSTANTIATE_BACKENDS(Neuron);
 INSTANTIATE_TEST_SUITE_P(Cpu, NeuronOnCpu, ::testing::Values(SNN_DEVICE_CPU), ::snn_test::backend_name);
 
-// Spyx's helpers: spike counts, population code, window sums.
-class SpyxHelpers : public BackendTest {};
+// The helpers around neuron layers: spike counts, population code, window sums.
+class NeuronHelpers : public BackendTest {};
 
-TEST_P(SpyxHelpers, SpikeCountAccumulatesOverTimeInOrder) {
+TEST_P(NeuronHelpers, SpikeCountAccumulatesOverTimeInOrder) {
   const int64_t T = 37, B = 3, N = 1100;
   auto s = pseudo_random(static_cast<size_t>(T * B * N), 0.0f, 3.0f, 1);
   for (auto& v : s) v = std::floor(v);  // 0, 1 or 2 spikes
@@ -734,7 +785,7 @@ TEST_P(SpyxHelpers, SpikeCountAccumulatesOverTimeInOrder) {
   EXPECT_TRUE(untouched(wrong.get()));
 }
 
-TEST_P(SpyxHelpers, PopulationCodeSumsGroupsOfConsecutiveNeurons) {
+TEST_P(NeuronHelpers, PopulationCodeSumsGroupsOfConsecutiveNeurons) {
   const int64_t T = 5, B = 4, C = 10, K = 7;
   const auto x = pseudo_random(static_cast<size_t>(T * B * C * K), -1.0f, 1.0f, 3);
   std::vector<float> expected(static_cast<size_t>(T * B * C));
@@ -790,7 +841,7 @@ std::vector<float> reference_sum_pool(const std::vector<float>& x, const int64_t
 }
 }  // namespace
 
-TEST_P(SpyxHelpers, SumPoolMatchesReduceWindow) {
+TEST_P(NeuronHelpers, SumPoolMatchesReduceWindow) {
   // Known values, one axis: [1 2 3 4 5], window 2 stride 2 SAME pads one zero at the end;
   // window 3 stride 1 SAME pads one on each side.
   Tensor v = tensor({5}, std::vector<float>{1, 2, 3, 4, 5});
@@ -834,4 +885,4 @@ TEST_P(SpyxHelpers, SumPoolMatchesReduceWindow) {
   EXPECT_TRUE(untouched(wrong.get()));
 }
 
-SNN_INSTANTIATE_BACKENDS(SpyxHelpers);
+SNN_INSTANTIATE_BACKENDS(NeuronHelpers);

@@ -8,12 +8,13 @@ using namespace snn_test;
 
 TEST(Version, ApiVersionIsTheHeaderVersion) {
   EXPECT_EQ(snn_api_version(), static_cast<uint32_t>(SNN_API_VERSION));
-  EXPECT_EQ(snn_api_version(), 1u);
+  EXPECT_EQ(snn_api_version(), 2u);
 }
 
-TEST(Version, SupportsEveryVersionUpToItsOwn) {
+TEST(Version, SupportsEveryVersionSinceTheLastBreakUpToItsOwn) {
   EXPECT_EQ(snn_supports_api_version(0), 0);
-  EXPECT_EQ(snn_supports_api_version(1), 1);
+  EXPECT_EQ(snn_supports_api_version(1), 0);  // version 2 renamed and removed entry points
+  EXPECT_EQ(snn_supports_api_version(2), 1);
   EXPECT_EQ(snn_supports_api_version(SNN_API_VERSION), 1);
   EXPECT_EQ(snn_supports_api_version(SNN_API_VERSION + 1), 0);
   EXPECT_EQ(snn_supports_api_version(999), 0);

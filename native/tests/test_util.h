@@ -67,6 +67,24 @@ inline int64_t numel(const snn_tensor* t) {
   return info.numel;
 }
 
+// Leaky integrate-and-fire through the neuron family (SNN_NEURON_LIF, spike from the updated
+// membrane): V = beta V + x, spike when V > threshold, then reset. state and membrane may be NULL.
+inline snn_status lif_forward(const snn_tensor* current, float beta, float threshold, int32_t reset, snn_tensor* state,
+                              snn_tensor* spikes, snn_tensor* membrane) {
+  snn_neuron_params p{};
+  p.model = SNN_NEURON_LIF;
+  p.spike_timing = SNN_SPIKE_AFTER_INPUT;
+  p.reset_mode = reset;
+  p.beta = beta;
+  p.threshold = threshold;
+  snn_neuron_state st{};
+  st.membrane = state;
+  snn_neuron_record rec{};
+  rec.membrane = membrane;
+  return snn_neuron_forward(current, &p, nullptr, &st, spikes, &rec);
+}
+
+
 inline std::vector<float> read(const snn_tensor* t) {
   std::vector<float> out(static_cast<size_t>(numel(t)));
   EXPECT_EQ(snn_tensor_download(t, out.data(), out.size() * sizeof(float)), SNN_OK) << last_error();

@@ -29,8 +29,7 @@ Outputs run_everything(int32_t threads) {
   Tensor cur = make_tensor(d.get(), {T, B, N}, pseudo_random(static_cast<size_t>(T * B * N), -0.4f, 1.2f, 10));
   Tensor spikes = make_tensor(d.get(), {T, B, N}), mem = make_tensor(d.get(), {T, B, N});
   Tensor state = make_tensor(d.get(), {B, N}, pseudo_random(static_cast<size_t>(B * N), 0, 1, 11));
-  const snn_lif_params params{0.93f, 1.0f, SNN_RESET_SUBTRACT};
-  EXPECT_EQ(snn_lif_forward(cur.get(), &params, state.get(), spikes.get(), mem.get()), SNN_OK);
+  EXPECT_EQ(lif_forward(cur.get(), 0.93f, 1.0f, SNN_RESET_SUBTRACT, state.get(), spikes.get(), mem.get()), SNN_OK);
   o.lif_spikes = read(spikes.get());
   o.lif_membrane = read(mem.get());
   o.lif_state = read(state.get());
@@ -77,10 +76,9 @@ TEST(Threads, ConcurrentCallersOnOneDevice) {
     workers.emplace_back([&, w] {
       Tensor c = make_tensor(d.get(), {T, B, N}, cur);
       Tensor s = make_tensor(d.get(), {T, B, N});
-      const snn_lif_params p{0.9f, 1.0f, SNN_RESET_ZERO};
       bool good = true;
       for (int rep = 0; rep < 10; ++rep) {
-        good = good && snn_lif_forward(c.get(), &p, nullptr, s.get(), nullptr) == SNN_OK;
+        good = good && lif_forward(c.get(), 0.9f, 1.0f, SNN_RESET_ZERO, nullptr, s.get(), nullptr) == SNN_OK;
         good = good && read(s.get()) == ref.spikes;
       }
       ok[w] = good;

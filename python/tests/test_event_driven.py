@@ -206,10 +206,12 @@ def test_seeded_initializers_are_reproducible_and_follow_their_distributions():
     c = a.add_fc_layer(300, 4, 0.01, 0.5, ConstantInitializer(value=0.25)).weights
     assert u.min() >= -0.07 and u.max() <= 0.07 and (c == 0.25).all()
     assert abs(n.mean() - 0.5) < 0.05 and abs(n.std() - 2.0) < 0.05
-    # Uniform weights are lower + (upper - lower) * u over the Philox stream (seed, stream 0).
+    # Uniform weights are lower + (upper - lower) * u over the Philox stream (seed, stream 0), in double
+    # precision from the float32 bounds and rounded once (snn_random_fill, snn/random.h).
     stream = snn.Tensor.zeros([200 * 100])
     snn.Philox.uniform(stream, 77, 0)
-    expected = (np.float32(-0.07) + (np.float32(0.07) - np.float32(-0.07)) * np.asarray(stream)).reshape(100, 200)
+    lo, hi = np.float64(np.float32(-0.07)), np.float64(np.float32(0.07))
+    expected = (lo + (hi - lo) * np.asarray(stream).astype(np.float64)).astype(np.float32).reshape(100, 200)
     assert expected.tobytes() == u.tobytes()
     Initializer.set_seed(77)
     b = SpikingNetwork()

@@ -67,6 +67,22 @@ public enum snn_dtype
     SNN_DTYPE_UINT32 = 5,
 }
 
+/// <summary>C enum <c>snn_distribution_kind</c>.</summary>
+public enum snn_distribution_kind
+{
+    /// <summary>a</summary>
+    SNN_DISTRIBUTION_CONSTANT = 0,
+
+    /// <summary>a + (b - a) u(i): uniform in [a, b)</summary>
+    SNN_DISTRIBUTION_UNIFORM = 1,
+
+    /// <summary>a + b z(i): mean a, standard deviation b</summary>
+    SNN_DISTRIBUTION_NORMAL = 2,
+
+    /// <summary>a + b z(j_i), j_i the i-th j with |z(j)| &lt;= bound</summary>
+    SNN_DISTRIBUTION_TRUNCATED_NORMAL = 3,
+}
+
 /// <summary>C enum <c>snn_reset_mode</c>.</summary>
 public enum snn_reset_mode
 {
@@ -105,7 +121,7 @@ public enum snn_spike_timing
     /// <summary>Spyx: s = H(V - theta) from the state entering the step, then integrate</summary>
     SNN_SPIKE_BEFORE_INPUT = 0,
 
-    /// <summary>snnTorch, PySNN, Rockpool, snn_lif_forward: integrate, then s = H(V' - theta)</summary>
+    /// <summary>snnTorch, PySNN, Rockpool: integrate, then s = H(V' - theta)</summary>
     SNN_SPIKE_AFTER_INPUT = 1,
 }
 
@@ -117,19 +133,6 @@ public enum snn_padding
 
     /// <summary>out = ceil(in / stride); zeros padded, the lower side getting half (rounded down)</summary>
     SNN_PADDING_SAME = 1,
-}
-
-/// <summary>C enum <c>snn_event_init_kind</c>.</summary>
-public enum snn_event_init_kind
-{
-    /// <summary>every weight = a</summary>
-    SNN_EVENT_INIT_CONSTANT = 0,
-
-    /// <summary>a + (b - a) * u, u uniform in [0, 1)</summary>
-    SNN_EVENT_INIT_UNIFORM = 1,
-
-    /// <summary>a + b * z, z standard normal (Box-Muller)</summary>
-    SNN_EVENT_INIT_NORMAL = 2,
 }
 
 /// <summary>----- Solvers -----</summary>
@@ -151,30 +154,30 @@ public enum snn_event_solver
     SNN_EVENT_SOLVER_FLOAT32 = 1,
 }
 
-/// <summary>C enum <c>snn_pysnn_model</c>.</summary>
-public enum snn_pysnn_model
+/// <summary>C enum <c>snn_trace_neuron_model</c>.</summary>
+public enum snn_trace_neuron_model
 {
-    /// <summary>pysnn.neuron.Input: the input passes through as spikes, only a trace is kept</summary>
-    SNN_PYSNN_INPUT = 0,
+    /// <summary>PySNN-style Input: the input passes through as spikes, only a trace is kept</summary>
+    SNN_TRACE_NEURON_INPUT = 0,
 
     /// <summary>IFNeuron: v += alpha_v * x</summary>
-    SNN_PYSNN_IF = 1,
+    SNN_TRACE_NEURON_IF = 1,
 
     /// <summary>LIFNeuron: leak towards v_rest</summary>
-    SNN_PYSNN_LIF = 2,
+    SNN_TRACE_NEURON_LIF = 2,
 
     /// <summary>AdaptiveLIFNeuron: LIF whose threshold rises with each spike and relaxes back</summary>
-    SNN_PYSNN_ADAPTIVE_LIF = 3,
+    SNN_TRACE_NEURON_ADAPTIVE_LIF = 3,
 }
 
-/// <summary>C enum <c>snn_pysnn_update</c>.</summary>
-public enum snn_pysnn_update
+/// <summary>C enum <c>snn_trace_update</c>.</summary>
+public enum snn_trace_update
 {
     /// <summary>PySNN update_type="linear": tau_* are decay factors per step, in [0, 1]</summary>
-    SNN_PYSNN_LINEAR = 0,
+    SNN_TRACE_UPDATE_LINEAR = 0,
 
     /// <summary>update_type="exponential": tau_* are time constants (&gt; 0), Euler steps of dt / tau</summary>
-    SNN_PYSNN_EXPONENTIAL = 1,
+    SNN_TRACE_UPDATE_EXPONENTIAL = 1,
 }
 
 /// <summary>C enum <c>snn_iaf_integrator</c>.</summary>
@@ -185,4 +188,14 @@ public enum snn_iaf_integrator
 
     /// <summary>one classic fourth-order Runge-Kutta step (Brian2 and Rockpool's default)</summary>
     SNN_IAF_RK4 = 1,
+}
+
+/// <summary>C enum <c>snn_weight_layout</c>.</summary>
+public enum snn_weight_layout
+{
+    /// <summary>weight [N, N_in]: row n holds the weights into neuron n (snn_linear_forward's)</summary>
+    SNN_WEIGHT_NEURON_MAJOR = 0,
+
+    /// <summary>weight [N_in, N]: row i holds input i's weights into every neuron</summary>
+    SNN_WEIGHT_INPUT_MAJOR = 1,
 }

@@ -13,11 +13,13 @@ namespace Snn.Native;
 public static unsafe partial class Methods
 {
     /// <summary>
-    /// Version of this ABI. It only grows: new functions are appended, shipped signatures
-    /// and struct layouts never change. Callers compare it with snn_api_version().
+    /// Version of this ABI. Within a version it only grows: new functions are appended, shipped
+    /// signatures and struct layouts never change. Version 2 broke version 1 (entry points named by
+    /// what they compute: snn_pysnn_* became snn_trace_*, snn_lif_forward is snn_neuron_forward with
+    /// SNN_NEURON_LIF). Callers compare it with snn_api_version() and snn_supports_api_version().
     /// </summary>
-    [NativeTypeName("#define SNN_API_VERSION 1")]
-    public const int SNN_API_VERSION = 1;
+    [NativeTypeName("#define SNN_API_VERSION 2")]
+    public const int SNN_API_VERSION = 2;
 
     /// <summary>The ABI version this library implements (SNN_API_VERSION when it was built).</summary>
     [DllImport("snn", CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
@@ -178,6 +180,16 @@ public static unsafe partial class Methods
     public static extern snn_status snn_random_uniform(snn_tensor* output, [NativeTypeName("uint64_t")] ulong seed, [NativeTypeName("uint64_t")] ulong offset);
 
     /// <summary>
+    /// Fills a float32 tensor (row-major element i) from the stream (seed, offset), every value evaluated
+    /// in double and rounded once to float32. The standard normals z(j) pair up the uniforms by Box-Muller:
+    ///   z(2k) = r cos(2 pi u(2k + 1)), z(2k + 1) = r sin(2 pi u(2k + 1)), r = sqrt(-2 ln(1 - u(2k))).
+    /// The values are a function of (distribution, seed, offset, i) alone: any device (they are drawn on
+    /// the host and copied to a GPU), any thread count. The one initialiser of every layer type.
+    /// </summary>
+    [DllImport("snn", CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+    public static extern snn_status snn_random_fill(snn_tensor* output, [NativeTypeName("const snn_distribution *")] snn_distribution* distribution, [NativeTypeName("uint64_t")] ulong seed, [NativeTypeName("uint64_t")] ulong offset);
+
+    /// <summary>
     /// Poisson (rate) encoding. <c>intensities</c> is float32 [B, N] with values in [0, 1] (the spike
     /// probability per step); <c>spikes</c> is float32 [T, B, N] with T &gt;= 1 on the same device.
     ///   spikes[t, b, n] = 1 if u(i) &lt; intensities[b, n] else 0,  i = (t * B + b) * N + n,
@@ -199,19 +211,6 @@ public static unsafe partial class Methods
     /// </summary>
     [DllImport("snn", CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
     public static extern snn_status snn_linear_forward([NativeTypeName("const snn_tensor *")] snn_tensor* input, [NativeTypeName("const snn_tensor *")] snn_tensor* weight, [NativeTypeName("const snn_tensor *")] snn_tensor* bias, snn_tensor* output);
-
-    /// <summary>
-    /// For t = 0 .. T-1, for every (b, n):
-    ///   V = beta * V + current[t, b, n]
-    ///   membrane[t, b, n] = V                     (before reset)
-    ///   spikes[t, b, n] = V &gt; threshold ? 1 : 0
-    ///   reset V according to reset_mode when it spiked
-    /// current: float32 [T, B, N], T &gt;= 1. spikes: float32 [T, B, N]. membrane: float32 [T, B, N]
-    /// or NULL; it may be the same tensor as <c>current</c> (updated in place). state: float32 [B, N]
-    /// or NULL: the initial V on entry, the final V (after reset) on return; NULL starts at 0.
-    /// </summary>
-    [DllImport("snn", CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
-    public static extern snn_status snn_lif_forward([NativeTypeName("const snn_tensor *")] snn_tensor* current, [NativeTypeName("const snn_lif_params *")] snn_lif_params* @params, snn_tensor* state, snn_tensor* spikes, snn_tensor* membrane);
 
     /// <summary>
     /// Runs the population over T &gt;= 1 steps. For every (t, b, n), with x = input[t, b, n] plus,
@@ -264,15 +263,6 @@ public static unsafe partial class Methods
     /// </summary>
     [DllImport("snn", CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
     public static extern snn_status snn_sum_pool([NativeTypeName("const snn_tensor *")] snn_tensor* input, [NativeTypeName("const int64_t *")] long* window, [NativeTypeName("const int64_t *")] long* strides, [NativeTypeName("int32_t")] int padding, snn_tensor* output);
-
-    /// <summary>
-    /// Fills a float32 CPU tensor with initial weights drawn from the uniform stream (seed, offset)
-    /// of snn_random_uniform: uniform element i = a + (b - a) * u(i) in float32; normal elements
-    /// 2k and 2k + 1 = a + b * r * (cos, sin)(2 pi u(2k + 1)) with r = sqrt(-2 ln(1 - u(2k))),
-    /// evaluated in double and rounded once. Bounds and parameters must be finite.
-    /// </summary>
-    [DllImport("snn", CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
-    public static extern snn_status snn_event_init_weights(snn_tensor* weights, [NativeTypeName("const snn_event_initializer *")] snn_event_initializer* init, [NativeTypeName("uint64_t")] ulong seed, [NativeTypeName("uint64_t")] ulong offset);
 
     /// <summary>
     /// New network without layers, computing on <c>device</c> (CPU; it keeps a reference). Its thread
@@ -395,7 +385,7 @@ public static unsafe partial class Methods
     /// (not for Input). Outputs and state must not share memory with each other or with the input.
     /// </summary>
     [DllImport("snn", CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
-    public static extern snn_status snn_pysnn_neuron_forward([NativeTypeName("const snn_tensor *")] snn_tensor* input, [NativeTypeName("const snn_pysnn_neuron_params *")] snn_pysnn_neuron_params* @params, [NativeTypeName("const snn_pysnn_neuron_state *")] snn_pysnn_neuron_state* state, snn_tensor* spikes, snn_tensor* trace_out, snn_tensor* record_v);
+    public static extern snn_status snn_trace_neuron_forward([NativeTypeName("const snn_tensor *")] snn_tensor* input, [NativeTypeName("const snn_trace_neuron_params *")] snn_trace_neuron_params* @params, [NativeTypeName("const snn_trace_neuron_state *")] snn_trace_neuron_state* state, snn_tensor* spikes, snn_tensor* trace_out, snn_tensor* record_v);
 
     /// <summary>
     /// output[n, o, y, x] = bias[o] + sum over c, i, j of
@@ -449,7 +439,9 @@ public static unsafe partial class Methods
     /// <summary>
     /// Runs T &gt;= 1 steps of input. The current of step t is
     ///   x[t, b, n] = input[t, b, :] @ weight[n, :] + bias[n]   when weight is given (float32 [N, N_in], the layout
-    ///                                                            of snn_linear_forward: rows are neurons), or
+    ///                                                            of snn_linear_forward: rows are neurons; or
+    ///                                                            [N_in, N] with SNN_WEIGHT_INPUT_MAJOR, read as
+    ///                                                            its transpose without a copy), or
     ///   x[t, b, n] = input[t, b, n] + bias[n]                  when weight is NULL (input already in amperes),
     /// with bias float32 [N] or NULL (0), in amperes. The projection is the backend's matrix multiply (OpenBLAS,
     /// cuBLAS) over blocks of time steps, each block's currents consumed by the neurons while still in cache. Then

@@ -77,18 +77,21 @@ public unsafe partial struct snn_tensor_info
     public int device_ordinal;
 }
 
-/// <summary>C struct <c>snn_lif_params</c>.</summary>
-public partial struct snn_lif_params
+/// <summary>A distribution and its parameters (unused ones are ignored).</summary>
+public partial struct snn_distribution
 {
-    /// <summary>membrane decay per step, in [0, 1]</summary>
-    public float beta;
-
-    /// <summary>firing threshold, finite and &gt; 0</summary>
-    public float threshold;
-
-    /// <summary>snn_reset_mode</summary>
+    /// <summary>snn_distribution_kind</summary>
     [NativeTypeName("int32_t")]
-    public int reset_mode;
+    public int kind;
+
+    /// <summary>constant: the value; uniform: lower bound; normal, truncated normal: mean. Finite</summary>
+    public double a;
+
+    /// <summary>uniform: upper bound (&gt;= a); normal, truncated normal: standard deviation (&gt;= 0). Finite</summary>
+    public double b;
+
+    /// <summary>truncated normal: kept draws satisfy |z| &lt;= bound, in standard deviations (&gt; 0, finite)</summary>
+    public double bound;
 }
 
 /// <summary>
@@ -149,6 +152,14 @@ public unsafe partial struct snn_neuron_params
     /// <summary>float32 [N] or NULL; only for ALIF</summary>
     [NativeTypeName("const snn_tensor *")]
     public snn_tensor* gamma_per_neuron;
+
+    /// <summary>
+    /// float32 [N] or NULL (1): each input is first scaled,
+    ///                                                x = input_scale[n] * input[t, b, n], rounded once (a
+    ///                                                per-neuron input gain, e.g. a leaky integrator's)
+    /// </summary>
+    [NativeTypeName("const snn_tensor *")]
+    public snn_tensor* input_scale_per_neuron;
 }
 
 /// <summary>
@@ -222,28 +233,14 @@ public partial struct snn_event_fc_params
     public long buffer_size;
 }
 
-/// <summary>C struct <c>snn_event_initializer</c>.</summary>
-public partial struct snn_event_initializer
-{
-    /// <summary>snn_event_init_kind</summary>
-    [NativeTypeName("int32_t")]
-    public int kind;
-
-    /// <summary>constant: the value; uniform: lower bound; normal: mean</summary>
-    public float a;
-
-    /// <summary>constant: unused; uniform: upper bound (&gt;= a); normal: standard deviation (&gt;= 0)</summary>
-    public float b;
-}
-
 /// <summary>The constants of one population. Fields a model does not use are ignored (not checked).</summary>
-public partial struct snn_pysnn_neuron_params
+public partial struct snn_trace_neuron_params
 {
-    /// <summary>snn_pysnn_model</summary>
+    /// <summary>snn_trace_neuron_model</summary>
     [NativeTypeName("int32_t")]
     public int model;
 
-    /// <summary>snn_pysnn_update: the trace's update (every model), the leak (LIF, adaptive), the threshold's (adaptive)</summary>
+    /// <summary>snn_trace_update: the trace's update (every model), the leak (LIF, adaptive), the threshold's (adaptive)</summary>
     [NativeTypeName("int32_t")]
     public int update_type;
 
@@ -285,7 +282,7 @@ public partial struct snn_pysnn_neuron_params
 /// dropped); fields the model does not use (Input: all but trace; threshold: only the adaptive
 /// LIF) are ignored and left untouched.
 /// </summary>
-public unsafe partial struct snn_pysnn_neuron_state
+public unsafe partial struct snn_trace_neuron_state
 {
     /// <summary>membrane voltage after the last step (after reset)</summary>
     public snn_tensor* v;
@@ -349,6 +346,10 @@ public partial struct snn_iaf_params
     ///                                the current noise_std * sqrt(2 tau_mem / dt) / R * z, z ~ N(0, 1)
     /// </summary>
     public double noise_std;
+
+    /// <summary>snn_weight_layout of <c>weight</c> (0, the zero default: [N, N_in])</summary>
+    [NativeTypeName("int32_t")]
+    public int weight_layout;
 }
 
 /// <summary>

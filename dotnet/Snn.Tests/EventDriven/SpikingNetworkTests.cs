@@ -190,8 +190,11 @@ public class SpikingNetworkTests
         var normal = n.Cast<float>().Select(w => (double)w).ToArray();
         Assert.InRange(normal.Average(), 0.45, 0.55);
         Assert.InRange(Math.Sqrt(normal.Select(w => (w - 0.5) * (w - 0.5)).Average()), 1.95, 2.05);
-        // Uniform weights are exactly lower + (upper - lower) * u over Philox stream (seed, layer's stream number).
-        Assert.Equal(-0.07f + (0.07f - -0.07f) * Reference.Uniform(77, 0, 13), u[0, 13]);
+        // Uniform weights are exactly lower + (upper - lower) * u over Philox stream (seed, layer's stream number),
+        // evaluated in double from the float32 bounds and rounded once (snn_random_fill).
+        double lo = -0.07f, hi = 0.07f;
+        for (var i = 0; i < 200; i++)
+            Assert.Equal((float)(lo + (hi - lo) * Reference.Uniform(77, 0, i)), u[0, i]);
 
         Initializer.SetSeed(77);
         using var b = new SpikingNetwork();

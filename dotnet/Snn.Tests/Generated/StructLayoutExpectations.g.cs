@@ -49,13 +49,14 @@ public static class StructLayoutExpectations
             new ExpectedField("device_kind", 88),
             new ExpectedField("device_ordinal", 92),
         }),
-        new ExpectedStruct("snn_lif_params", "Snn.Native.snn_lif_params", "Snn.Native.snn_lif_params, Snn.Native", 12, 4, new ExpectedField[]
+        new ExpectedStruct("snn_distribution", "Snn.Native.snn_distribution", "Snn.Native.snn_distribution, Snn.Native", 32, 8, new ExpectedField[]
         {
-            new ExpectedField("beta", 0),
-            new ExpectedField("threshold", 4),
-            new ExpectedField("reset_mode", 8),
+            new ExpectedField("kind", 0),
+            new ExpectedField("a", 8),
+            new ExpectedField("b", 16),
+            new ExpectedField("bound", 24),
         }),
-        new ExpectedStruct("snn_neuron_params", "Snn.Native.snn_neuron_params", "Snn.Native.snn_neuron_params, Snn.Native", 72, 8, new ExpectedField[]
+        new ExpectedStruct("snn_neuron_params", "Snn.Native.snn_neuron_params", "Snn.Native.snn_neuron_params, Snn.Native", 80, 8, new ExpectedField[]
         {
             new ExpectedField("model", 0),
             new ExpectedField("spike_timing", 4),
@@ -71,6 +72,7 @@ public static class StructLayoutExpectations
             new ExpectedField("alpha_per_neuron", 48),
             new ExpectedField("beta_per_neuron", 56),
             new ExpectedField("gamma_per_neuron", 64),
+            new ExpectedField("input_scale_per_neuron", 72),
         }),
         new ExpectedStruct("snn_neuron_state", "Snn.Native.snn_neuron_state", "Snn.Native.snn_neuron_state, Snn.Native", 40, 8, new ExpectedField[]
         {
@@ -95,13 +97,7 @@ public static class StructLayoutExpectations
             new ExpectedField("threshold", 20),
             new ExpectedField("buffer_size", 24),
         }),
-        new ExpectedStruct("snn_event_initializer", "Snn.Native.snn_event_initializer", "Snn.Native.snn_event_initializer, Snn.Native", 12, 4, new ExpectedField[]
-        {
-            new ExpectedField("kind", 0),
-            new ExpectedField("a", 4),
-            new ExpectedField("b", 8),
-        }),
-        new ExpectedStruct("snn_pysnn_neuron_params", "Snn.Native.snn_pysnn_neuron_params", "Snn.Native.snn_pysnn_neuron_params, Snn.Native", 48, 4, new ExpectedField[]
+        new ExpectedStruct("snn_trace_neuron_params", "Snn.Native.snn_trace_neuron_params", "Snn.Native.snn_trace_neuron_params, Snn.Native", 48, 4, new ExpectedField[]
         {
             new ExpectedField("model", 0),
             new ExpectedField("update_type", 4),
@@ -116,14 +112,14 @@ public static class StructLayoutExpectations
             new ExpectedField("alpha_thresh", 40),
             new ExpectedField("tau_thresh", 44),
         }),
-        new ExpectedStruct("snn_pysnn_neuron_state", "Snn.Native.snn_pysnn_neuron_state", "Snn.Native.snn_pysnn_neuron_state, Snn.Native", 32, 8, new ExpectedField[]
+        new ExpectedStruct("snn_trace_neuron_state", "Snn.Native.snn_trace_neuron_state", "Snn.Native.snn_trace_neuron_state, Snn.Native", 32, 8, new ExpectedField[]
         {
             new ExpectedField("v", 0),
             new ExpectedField("trace", 8),
             new ExpectedField("refractory", 16),
             new ExpectedField("threshold", 24),
         }),
-        new ExpectedStruct("snn_iaf_params", "Snn.Native.snn_iaf_params", "Snn.Native.snn_iaf_params, Snn.Native", 80, 8, new ExpectedField[]
+        new ExpectedStruct("snn_iaf_params", "Snn.Native.snn_iaf_params", "Snn.Native.snn_iaf_params, Snn.Native", 88, 8, new ExpectedField[]
         {
             new ExpectedField("integrator", 0),
             new ExpectedField("refractory_steps", 4),
@@ -136,6 +132,7 @@ public static class StructLayoutExpectations
             new ExpectedField("v_rest", 56),
             new ExpectedField("resistance", 64),
             new ExpectedField("noise_std", 72),
+            new ExpectedField("weight_layout", 80),
         }),
         new ExpectedStruct("snn_iaf_state", "Snn.Native.snn_iaf_state", "Snn.Native.snn_iaf_state, Snn.Native", 16, 8, new ExpectedField[]
         {

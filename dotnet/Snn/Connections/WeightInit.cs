@@ -1,12 +1,13 @@
 using System.Globalization;
+using Snn.Native;
 
 namespace Snn.Connections;
 
 /// <summary>
-/// PySNN's <c>reset_weights</c> distributions, drawn from Philox stream (seed, 0) on the CPU so every device and
-/// language gets the same values. Uniform draws are u(i) from <see cref="Philox.Uniform"/>; normal draws use
-/// Box-Muller in double precision on consecutive pairs of uniforms (element 2k = r cos(2 pi u(2k + 1)), element
-/// 2k + 1 = r sin(2 pi u(2k + 1)), r = sqrt(-2 ln(1 - u(2k)))), each rounded once to float32.
+/// PySNN's <c>reset_weights</c> distributions, drawn from Philox stream (seed, 0) by the native initialiser
+/// (<c>snn_random_fill</c>, snn/random.h) so every device and language gets the same values: uniform a + (b - a) u(i),
+/// normal std z(i) with z Box-Muller in double precision over consecutive pairs of uniforms, each rounded once to
+/// float32.
 /// </summary>
 internal static class WeightInit
 {
@@ -100,30 +101,19 @@ internal static class WeightInit
         for (var i = 0; i < values.Length; i++) values[i] += shift;
     }
 
-    private static float[] Uniforms(long count, ulong seed)
-    {
-        using var u = Tensor.Zeros([Math.Max(count, 1)], DType.Float32, Device.Default);
-        Philox.Uniform(u, seed, 0);
-        var result = new float[count];
-        u.CopyTo<float>(result.AsSpan());
-        return result;
-    }
+    private static void Uniform(double[] values, double low, double high, ulong seed) =>
+        Draw(values, new snn_distribution { kind = (int)snn_distribution_kind.SNN_DISTRIBUTION_UNIFORM, a = low, b = high }, seed);
 
-    private static void Uniform(double[] values, double low, double high, ulong seed)
-    {
-        var u = Uniforms(values.Length, seed);
-        for (var i = 0; i < values.Length; i++) values[i] = low + (high - low) * u[i];
-    }
+    private static void Normal(double[] values, double std, ulong seed) =>
+        Draw(values, new snn_distribution { kind = (int)snn_distribution_kind.SNN_DISTRIBUTION_NORMAL, a = 0, b = std }, seed);
 
-    private static void Normal(double[] values, double std, ulong seed)
+    // snn_random_fill's float32 values (Initializers.Draw), widened for the distributions that rescale them.
+    private static void Draw(double[] values, snn_distribution distribution, ulong seed)
     {
-        var u = Uniforms(2 * ((values.Length + 1) / 2), seed);
-        for (var i = 0; i < values.Length; i += 2)
-        {
-            var r = Math.Sqrt(-2.0 * Math.Log(1.0 - u[i]));
-            var angle = 2.0 * Math.PI * u[i + 1];
-            values[i] = std * r * Math.Cos(angle);
-            if (i + 1 < values.Length) values[i + 1] = std * r * Math.Sin(angle);
-        }
+        using var drawn = Tensor.Zeros([Math.Max(values.Length, 1)], DType.Float32, Device.Default);
+        Initializers.Draw(drawn, distribution, seed, 0);
+        var floats = new float[values.Length];
+        drawn.CopyTo<float>(floats.AsSpan());
+        Array.Copy(floats, values, floats.Length);
     }
 }

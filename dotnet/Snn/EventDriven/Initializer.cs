@@ -37,7 +37,7 @@ public abstract class Initializer
         }
     }
 
-    private protected abstract snn_event_initializer Parameters { get; }
+    private protected abstract snn_distribution Parameters { get; }
 
     private protected virtual bool IsRandom => true;
 
@@ -53,9 +53,7 @@ public abstract class Initializer
                 stream = s_stream++;
             }
         }
-        var parameters = Parameters;
-        NativeCall.Check(Methods.snn_event_init_weights(weights.Pointer, &parameters, seed, stream));
-        GC.KeepAlive(weights);
+        Initializers.Draw(weights, Parameters, seed, stream);
     }
 
     private protected static void RequireFinite(float value, string name, string type)
@@ -80,8 +78,8 @@ public class ConstantInitializer : Initializer
 
     private protected override bool IsRandom => false;
 
-    private protected override snn_event_initializer Parameters =>
-        new() { kind = (int)snn_event_init_kind.SNN_EVENT_INIT_CONSTANT, a = Value, b = 0f };
+    private protected override snn_distribution Parameters =>
+        new() { kind = (int)snn_distribution_kind.SNN_DISTRIBUTION_CONSTANT, a = Value };
 
     /// <inheritdoc/>
     public override string ToString() => $"ConstantInitializer(value={Value})";
@@ -108,8 +106,8 @@ public class UniformInitializer : Initializer
     /// <summary>Upper end of the range.</summary>
     public float UpperBound { get; }
 
-    private protected override snn_event_initializer Parameters =>
-        new() { kind = (int)snn_event_init_kind.SNN_EVENT_INIT_UNIFORM, a = LowerBound, b = UpperBound };
+    private protected override snn_distribution Parameters =>
+        new() { kind = (int)snn_distribution_kind.SNN_DISTRIBUTION_UNIFORM, a = LowerBound, b = UpperBound };
 
     /// <inheritdoc/>
     public override string ToString() => $"UniformInitializer(lower_bound={LowerBound}, upper_bound={UpperBound})";
@@ -135,8 +133,8 @@ public class NormalInitializer : Initializer
     /// <summary>Standard deviation of the weights.</summary>
     public float Stddev { get; }
 
-    private protected override snn_event_initializer Parameters =>
-        new() { kind = (int)snn_event_init_kind.SNN_EVENT_INIT_NORMAL, a = Mean, b = Stddev };
+    private protected override snn_distribution Parameters =>
+        new() { kind = (int)snn_distribution_kind.SNN_DISTRIBUTION_NORMAL, a = Mean, b = Stddev };
 
     /// <inheritdoc/>
     public override string ToString() => $"NormalInitializer(mean={Mean}, stddev={Stddev})";

@@ -18,7 +18,7 @@ namespace Snn.Neurons;
 public sealed unsafe class CurrentIaf : Layer
 {
     private readonly Tensor _weights, _bias;
-    private Tensor? _weightsT, _v, _refractory;
+    private Tensor? _v, _refractory;
     private ulong _step;
 
     /// <summary>
@@ -249,7 +249,6 @@ public sealed unsafe class CurrentIaf : Layer
             throw Invalid($"needs at least one time step, got input [{string.Join(", ", shape)}]");
         EnsureState(batch);
         long[] outShape = [steps, batch, Size];
-        var weightsT = TransposedWeights();
         var spikes = Tensor.Empty(outShape, DType.Float32, x.Device); // the kernel writes every element
         Tensor? membrane = null;
         try
@@ -268,12 +267,12 @@ public sealed unsafe class CurrentIaf : Layer
                 v_rest = VRest,
                 resistance = Resistance,
                 noise_std = NoiseStd,
+                weight_layout = (int)snn_weight_layout.SNN_WEIGHT_INPUT_MAJOR, // Rockpool's [N_in, N], read in place
             };
             var st = new snn_iaf_state { membrane = _v!.Pointer, refractory = _refractory!.Pointer };
-            NativeCall.Check(Methods.snn_iaf_forward(x.Pointer, weightsT.Pointer, _bias.Pointer, &p, &st, spikes.Pointer,
+            NativeCall.Check(Methods.snn_iaf_forward(x.Pointer, _weights.Pointer, _bias.Pointer, &p, &st, spikes.Pointer,
                 membrane is null ? null : membrane.Pointer));
             GC.KeepAlive(x);
-            GC.KeepAlive(weightsT);
             GC.KeepAlive(spikes);
             GC.KeepAlive(membrane);
             GC.KeepAlive(this);
@@ -296,23 +295,7 @@ public sealed unsafe class CurrentIaf : Layer
     {
         _weights.Dispose();
         _bias.Dispose();
-        _weightsT?.Dispose();
         ResetState();
-    }
-
-    // The native call projects with the backend's GEMM, which takes the weights as [N, N_in]; the parameter
-    // (Rockpool's [N_in, N], which callers may have written into) is transposed into a cached tensor per call.
-    private Tensor TransposedWeights()
-    {
-        long nIn = SizeIn, n = Size;
-        var w = new float[nIn * n];
-        _weights.CopyTo<float>(w);
-        var wt = new float[n * nIn];
-        for (long i = 0; i < nIn; i++)
-            for (long j = 0; j < n; j++) wt[j * nIn + i] = w[i * n + j];
-        _weightsT ??= Tensor.Zeros([n, nIn], DType.Float32, Device);
-        _weightsT.CopyFrom<float>(wt);
-        return _weightsT;
     }
 
     private void EnsureState(long batch)

@@ -1,3 +1,5 @@
+using Snn.Interop;
+using Snn.Native;
 using Snn.Networks;
 
 namespace Snn.Timed;
@@ -95,45 +97,53 @@ public sealed class LeakyIntegrator : Layer
     /// <inheritdoc/>
     protected override Signal ForwardCore(Signal input)
     {
-        var shape = input.Values.Shape;
-        long steps = shape[0], batch = shape[1];
-        var n = Size;
-        var x = new float[input.Values.ElementCount];
-        input.Values.CopyTo<float>(x);
-        var decay = new float[n];
-        var gain = new float[n];
-        _decay.CopyTo<float>(decay);
-        _gain.CopyTo<float>(gain);
-        var v = new float[batch * n];
-        if (_v is not null && _v.Shape[0] == batch) _v.CopyTo<float>(v);
-        var output = new float[x.Length];
-        var record = IsRecording("v") ? new float[x.Length] : null;
-        for (long t = 0; t < steps; t++)
+        // One native call: the neuron family's leaky integrator (LI), or LIF with subtractive reset when a
+        // threshold is set, both integrating first (u = decay v + gain x), with per-neuron decays and input gains.
+        var x = input.Values;
+        var shape = x.Shape;
+        var batch = shape[1];
+        if (_v is null || _v.Shape[0] != batch)
         {
-            for (long b = 0; b < batch; b++)
-            {
-                for (var i = 0; i < n; i++)
-                {
-                    var k = (t * batch + b) * n + i;
-                    var j = b * n + i;
-                    var u = decay[i] * v[j] + gain[i] * x[k];
-                    if (record is not null) record[k] = u;
-                    if (Threshold is { } th)
-                    {
-                        var s = u > th ? 1f : 0f;
-                        output[k] = s;
-                        u -= s * th;
-                    }
-                    else output[k] = u;
-                    v[j] = u;
-                }
-            }
+            _v?.Dispose();
+            _v = null;
+            _v = Tensor.Zeros([batch, Size], DType.Float32, Device);
         }
-        var state = Tensor.FromArray(v, [batch, n], Device);
-        _v?.Dispose();
-        _v = state;
-        if (record is not null) SetRecorded("v", Tensor.FromArray(record, shape, Device));
-        return new Signal(Tensor.FromArray(output, shape, Device));
+        var output = Tensor.Empty(shape, DType.Float32, Device); // the kernel writes every element
+        Tensor? record = null;
+        try
+        {
+            record = IsRecording("v") ? Tensor.Empty(shape, DType.Float32, Device) : null;
+            Run(x, output, record);
+            if (record is not null) SetRecorded("v", record);
+            record = null;
+            return new Signal(output);
+        }
+        catch
+        {
+            output.Dispose();
+            record?.Dispose();
+            throw;
+        }
+    }
+
+    private unsafe void Run(Tensor x, Tensor output, Tensor? record)
+    {
+        var p = new snn_neuron_params
+        {
+            model = (int)(Threshold is null ? snn_neuron_model.SNN_NEURON_LI : snn_neuron_model.SNN_NEURON_LIF),
+            spike_timing = (int)snn_spike_timing.SNN_SPIKE_AFTER_INPUT,
+            reset_mode = (int)snn_reset_mode.SNN_RESET_SUBTRACT,
+            threshold = Threshold ?? 1f,
+            beta_per_neuron = _decay.Pointer,
+            input_scale_per_neuron = _gain.Pointer,
+        };
+        var state = new snn_neuron_state { membrane = _v!.Pointer };
+        var rec = new snn_neuron_record { membrane = record is null ? null : record.Pointer };
+        NativeCall.Check(Methods.snn_neuron_forward(x.Pointer, &p, null, &state, output.Pointer, &rec));
+        GC.KeepAlive(x);
+        GC.KeepAlive(output);
+        GC.KeepAlive(record);
+        GC.KeepAlive(this);
     }
 
     /// <inheritdoc/>

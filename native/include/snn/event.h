@@ -28,25 +28,6 @@ typedef struct snn_event_fc_params {
   int64_t buffer_size; /* output spikes per neuron reserved up front, >= 1; grows on demand */
 } snn_event_fc_params;
 
-typedef enum snn_event_init_kind {
-  SNN_EVENT_INIT_CONSTANT = 0, /* every weight = a */
-  SNN_EVENT_INIT_UNIFORM = 1,  /* a + (b - a) * u, u uniform in [0, 1) */
-  SNN_EVENT_INIT_NORMAL = 2    /* a + b * z, z standard normal (Box-Muller) */
-} snn_event_init_kind;
-
-typedef struct snn_event_initializer {
-  int32_t kind; /* snn_event_init_kind */
-  float a;      /* constant: the value; uniform: lower bound; normal: mean */
-  float b;      /* constant: unused; uniform: upper bound (>= a); normal: standard deviation (>= 0) */
-} snn_event_initializer;
-
-/* Fills a float32 CPU tensor with initial weights drawn from the uniform stream (seed, offset)
- * of snn_random_uniform: uniform element i = a + (b - a) * u(i) in float32; normal elements
- * 2k and 2k + 1 = a + b * r * (cos, sin)(2 pi u(2k + 1)) with r = sqrt(-2 ln(1 - u(2k))),
- * evaluated in double and rounded once. Bounds and parameters must be finite. */
-SNN_API snn_status snn_event_init_weights(snn_tensor* weights, const snn_event_initializer* init, uint64_t seed,
-                                          uint64_t offset);
-
 /* New network without layers, computing on `device` (CPU; it keeps a reference). Its thread
  * count is the device's (snn_device_set_num_threads). CUDA devices: SNN_ERROR_UNSUPPORTED. */
 SNN_API snn_status snn_event_network_create(snn_device* device, snn_event_network** out_network);

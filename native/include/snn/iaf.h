@@ -17,6 +17,11 @@ typedef enum snn_iaf_integrator {
   SNN_IAF_RK4 = 1    /* one classic fourth-order Runge-Kutta step (Brian2 and Rockpool's default) */
 } snn_iaf_integrator;
 
+typedef enum snn_weight_layout {
+  SNN_WEIGHT_NEURON_MAJOR = 0, /* weight [N, N_in]: row n holds the weights into neuron n (snn_linear_forward's) */
+  SNN_WEIGHT_INPUT_MAJOR = 1   /* weight [N_in, N]: row i holds input i's weights into every neuron */
+} snn_weight_layout;
+
 /* The constants of one population (the same for every neuron), in SI units. */
 typedef struct snn_iaf_params {
   int32_t integrator;       /* snn_iaf_integrator */
@@ -34,6 +39,7 @@ typedef struct snn_iaf_params {
   double resistance;        /* membrane resistance R in ohms, finite and > 0 (Rockpool: 1) */
   double noise_std;         /* >= 0, volts: the std of the free membrane's fluctuation; each step adds
                                the current noise_std * sqrt(2 tau_mem / dt) / R * z, z ~ N(0, 1) */
+  int32_t weight_layout;    /* snn_weight_layout of `weight` (0, the zero default: [N, N_in]) */
 } snn_iaf_params;
 
 /* State carried between calls, each float32 [B, N] or NULL. membrane: v in volts (NULL: starts at
@@ -45,7 +51,9 @@ typedef struct snn_iaf_state {
 
 /* Runs T >= 1 steps of input. The current of step t is
  *   x[t, b, n] = input[t, b, :] @ weight[n, :] + bias[n]   when weight is given (float32 [N, N_in], the layout
- *                                                            of snn_linear_forward: rows are neurons), or
+ *                                                            of snn_linear_forward: rows are neurons; or
+ *                                                            [N_in, N] with SNN_WEIGHT_INPUT_MAJOR, read as
+ *                                                            its transpose without a copy), or
  *   x[t, b, n] = input[t, b, n] + bias[n]                  when weight is NULL (input already in amperes),
  * with bias float32 [N] or NULL (0), in amperes. The projection is the backend's matrix multiply (OpenBLAS,
  * cuBLAS) over blocks of time steps, each block's currents consumed by the neurons while still in cache. Then

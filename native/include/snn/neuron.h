@@ -3,14 +3,19 @@
  * IF, LIF, LI (non-spiking readout), ALIF (adaptive threshold) and CuBaLIF (current-based
  * synapse), each optionally recurrent (RIF, RLIF, RCuBaLIF, ...), with the conventions of
  * Spyx (spike from the state before this step's input) and of snnTorch, PySNN and Rockpool
- * (spike from the updated membrane) as options of the same kernels. Like snn_lif_forward the
+ * (spike from the updated membrane) as options of the same kernels. The
  * recurrence is parallel over neurons and sequential over time, and it can record every
  * pre-reset value a surrogate-gradient backward pass needs. Equations: docs/neurons.md. */
 #ifndef SNN_NEURON_H
 #define SNN_NEURON_H
 
-#include "snn/lif.h"
 #include "snn/tensor.h"
+
+typedef enum snn_reset_mode {
+  SNN_RESET_SUBTRACT = 0, /* V -= threshold after a spike */
+  SNN_RESET_ZERO = 1,     /* V = 0 after a spike */
+  SNN_RESET_NONE = 2      /* V is left as it is */
+} snn_reset_mode;
 
 typedef enum snn_neuron_model {
   SNN_NEURON_IF = 0,       /* integrate and fire: no leak */
@@ -22,7 +27,7 @@ typedef enum snn_neuron_model {
 
 typedef enum snn_spike_timing {
   SNN_SPIKE_BEFORE_INPUT = 0, /* Spyx: s = H(V - theta) from the state entering the step, then integrate */
-  SNN_SPIKE_AFTER_INPUT = 1   /* snnTorch, PySNN, Rockpool, snn_lif_forward: integrate, then s = H(V' - theta) */
+  SNN_SPIKE_AFTER_INPUT = 1   /* snnTorch, PySNN, Rockpool: integrate, then s = H(V' - theta) */
 } snn_spike_timing;
 
 /* Scalars, options and the optional per-neuron decays of one neuron population of N neurons.
@@ -43,6 +48,9 @@ typedef struct snn_neuron_params {
   const snn_tensor* alpha_per_neuron; /* float32 [N] or NULL; only for CuBaLIF */
   const snn_tensor* beta_per_neuron;  /* float32 [N] or NULL; not for IF */
   const snn_tensor* gamma_per_neuron; /* float32 [N] or NULL; only for ALIF */
+  const snn_tensor* input_scale_per_neuron; /* float32 [N] or NULL (1): each input is first scaled,
+                                               x = input_scale[n] * input[t, b, n], rounded once (a
+                                               per-neuron input gain, e.g. a leaky integrator's) */
 } snn_neuron_params;
 
 /* The state carried from one step (and one call) to the next, each float32 [B, N]. A field

@@ -18,4 +18,27 @@ SNN_API snn_status snn_philox4x32_10(const uint32_t* counter, const uint32_t* ke
 /* Fills a float32 tensor with the stream's uniforms: element i (row-major) gets u(i). */
 SNN_API snn_status snn_random_uniform(snn_tensor* output, uint64_t seed, uint64_t offset);
 
+typedef enum snn_distribution_kind {
+  SNN_DISTRIBUTION_CONSTANT = 0,        /* a */
+  SNN_DISTRIBUTION_UNIFORM = 1,         /* a + (b - a) u(i): uniform in [a, b) */
+  SNN_DISTRIBUTION_NORMAL = 2,          /* a + b z(i): mean a, standard deviation b */
+  SNN_DISTRIBUTION_TRUNCATED_NORMAL = 3 /* a + b z(j_i), j_i the i-th j with |z(j)| <= bound */
+} snn_distribution_kind;
+
+/* A distribution and its parameters (unused ones are ignored). */
+typedef struct snn_distribution {
+  int32_t kind;  /* snn_distribution_kind */
+  double a;      /* constant: the value; uniform: lower bound; normal, truncated normal: mean. Finite */
+  double b;      /* uniform: upper bound (>= a); normal, truncated normal: standard deviation (>= 0). Finite */
+  double bound;  /* truncated normal: kept draws satisfy |z| <= bound, in standard deviations (> 0, finite) */
+} snn_distribution;
+
+/* Fills a float32 tensor (row-major element i) from the stream (seed, offset), every value evaluated
+ * in double and rounded once to float32. The standard normals z(j) pair up the uniforms by Box-Muller:
+ *   z(2k) = r cos(2 pi u(2k + 1)), z(2k + 1) = r sin(2 pi u(2k + 1)), r = sqrt(-2 ln(1 - u(2k))).
+ * The values are a function of (distribution, seed, offset, i) alone: any device (they are drawn on
+ * the host and copied to a GPU), any thread count. The one initialiser of every layer type. */
+SNN_API snn_status snn_random_fill(snn_tensor* output, const snn_distribution* distribution, uint64_t seed,
+                                   uint64_t offset);
+
 #endif /* SNN_RANDOM_H */

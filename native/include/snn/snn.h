@@ -10,10 +10,9 @@
 #include "snn/random.h"
 #include "snn/encode.h"
 #include "snn/linear.h"
-#include "snn/lif.h"
 #include "snn/neuron.h"
 #include "snn/event.h"
-#include "snn/pysnn_neuron.h"
+#include "snn/trace_neuron.h"
 #include "snn/connection.h"
 #include "snn/iaf.h"
 

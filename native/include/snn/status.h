@@ -9,9 +9,11 @@
 
 #include "snn/export.h"
 
-/* Version of this ABI. It only grows: new functions are appended, shipped signatures
- * and struct layouts never change. Callers compare it with snn_api_version(). */
-#define SNN_API_VERSION 1
+/* Version of this ABI. Within a version it only grows: new functions are appended, shipped
+ * signatures and struct layouts never change. Version 2 broke version 1 (entry points named by
+ * what they compute: snn_pysnn_* became snn_trace_*, snn_lif_forward is snn_neuron_forward with
+ * SNN_NEURON_LIF). Callers compare it with snn_api_version() and snn_supports_api_version(). */
+#define SNN_API_VERSION 2
 
 typedef enum snn_status {
   SNN_OK = 0,

@@ -5,6 +5,7 @@
 #include <mutex>
 
 #include "api/validate.h"
+#include "connections/connection_args.h"
 #include "core/guard.h"
 #include "snn/connection.h"
 
@@ -169,7 +170,7 @@ SNN_API snn_status snn_conv2d_forward(const snn_tensor* input, const snn_tensor*
     set_window(a, k, s, p, d);
     a.groups = groups;
     std::lock_guard<std::mutex> lock(y.backend().mutex());
-    y.backend().conv2d(a);
+    run(y.backend(), conv2d_op, a);
   });
 }
 
@@ -203,7 +204,7 @@ void run_pool(Pool2dArgs& a, const snn_tensor& x, const snn_tensor* trace, snn_t
   a.out_h = y.shape[y.rank - 2];
   a.out_w = y.shape[y.rank - 1];
   std::lock_guard<std::mutex> lock(y.backend().mutex());
-  y.backend().pool2d(a);
+  run(y.backend(), pool2d_op, a);
 }
 
 }  // namespace

@@ -3,6 +3,7 @@
 
 #include "api/validate.h"
 #include "core/guard.h"
+#include "kernels/args.h"
 #include "snn/encode.h"
 
 using namespace snn;
@@ -45,6 +46,6 @@ SNN_API snn_status snn_poisson_encode(const snn_tensor* intensities, uint64_t se
     args.neurons = p.numel;
     args.seed = seed;
     args.offset = offset;
-    s.backend().poisson(args);
+    run(s.backend(), poisson_op, args);
   });
 }

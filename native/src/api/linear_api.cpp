@@ -6,6 +6,7 @@
 
 #include "api/validate.h"
 #include "core/guard.h"
+#include "kernels/args.h"
 #include "snn/linear.h"
 
 using namespace snn;
@@ -74,6 +75,6 @@ SNN_API snn_status snn_linear_forward(const snn_tensor* input, const snn_tensor*
     args.outputs = n_out;
     args.inputs = n_in;
     std::lock_guard<std::mutex> lock(y.backend().mutex());
-    y.backend().linear(args);
+    run(y.backend(), linear_op, args);
   });
 }

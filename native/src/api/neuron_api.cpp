@@ -10,6 +10,7 @@
 
 #include "api/validate.h"
 #include "core/guard.h"
+#include "neurons/neuron_args.h"
 #include "snn/neuron.h"
 
 using namespace snn;
@@ -243,6 +244,22 @@ SNN_API snn_status snn_neuron_forward(const snn_tensor* input, const snn_neuron_
       }
     }
 
+    const snn_tensor* scale = nullptr;
+    if (p.input_scale_per_neuron != nullptr) {
+      scale = &api::require_tensor(p.input_scale_per_neuron, "params.input_scale_per_neuron");
+      api::require_dtype(*scale, SNN_DTYPE_FLOAT32, "params.input_scale_per_neuron");
+      if (scale->rank != 1 || scale->shape[0] != N) {
+        fail(SNN_ERROR_INVALID_ARGUMENT, str("params.input_scale_per_neuron ", shape_string(scale->rank, scale->shape),
+                                             " does not match input ", shape_string(3, x.shape), "; pass float32 [",
+                                             N, "] (one input gain per neuron) or NULL"));
+      }
+      api::require_same_device(x, "input", *scale, "params.input_scale_per_neuron");
+    }
+    // With an input scale the kernel reads the scaled input from a scratch tensor, so `input` (which
+    // record->membrane may overwrite in place) is read before anything is written.
+    Ref<snn_tensor> scaled;
+    if (scale != nullptr) scaled = make_tensor(*out.device, SNN_DTYPE_FLOAT32, 3, x.shape, false);
+
     std::lock_guard<std::mutex> lock(out.backend().mutex());
     // The values of per-neuron decays: NaN never, outside [0, 1] only when they are clamped.
     for (int k = 0; k < 3; ++k) {
@@ -263,7 +280,7 @@ SNN_API snn_status snn_neuron_forward(const snn_tensor* input, const snn_neuron_
     if (x.numel == 0) return;
 
     NeuronArgs a{};
-    a.input = static_cast<const float*>(x.data);
+    a.input = static_cast<const float*>(scaled.get() != nullptr ? scaled->data : x.data);
     a.recurrent = api::float_data(w);
     a.output = static_cast<float*>(out.data);
     a.alpha = api::float_data(per_neuron[0]);
@@ -292,7 +309,12 @@ SNN_API snn_status snn_neuron_forward(const snn_tensor* input, const snn_neuron_
     a.refractory_steps = li ? 0 : p.refractory_steps;
     a.max_spikes = li || p.max_spikes_per_step < 1 ? 1 : p.max_spikes_per_step;
     a.threshold = li ? 1.0f : p.threshold;
-    out.backend().neuron(a);
+    if (scale != nullptr) {
+      run(out.backend(), scale_columns_op,
+          ScaleColumnsArgs{static_cast<const float*>(x.data), static_cast<const float*>(scale->data),
+                           static_cast<float*>(scaled->data), x.shape[0] * x.shape[1], N});
+    }
+    run(out.backend(), neuron_op, a);
   });
 }
 
@@ -313,7 +335,7 @@ SNN_API snn_status snn_spike_count(const snn_tensor* spikes, snn_tensor* counts)
     if (s.numel == 0) return;
     SpikeCountArgs args{static_cast<const float*>(s.data), static_cast<float*>(c.data), s.shape[0], c.numel};
     std::lock_guard<std::mutex> lock(c.backend().mutex());
-    c.backend().spike_count(args);
+    run(c.backend(), spike_count_op, args);
   });
 }
 
@@ -351,7 +373,7 @@ SNN_API snn_status snn_population_code(const snn_tensor* input, int32_t num_clas
     PopulationCodeArgs args{static_cast<const float*>(x.data), static_cast<float*>(out.data), out.numel / num_classes,
                             num_classes, features / num_classes};
     std::lock_guard<std::mutex> lock(out.backend().mutex());
-    out.backend().population_code(args);
+    run(out.backend(), population_code_op, args);
   });
 }
 
@@ -407,6 +429,6 @@ SNN_API snn_status snn_sum_pool(const snn_tensor* input, const int64_t* window, 
     args.output = static_cast<float*>(out.data);
     args.out_numel = out.numel;
     std::lock_guard<std::mutex> lock(out.backend().mutex());
-    out.backend().sum_pool(args);
+    run(out.backend(), sum_pool_op, args);
   });
 }

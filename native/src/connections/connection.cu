@@ -3,6 +3,7 @@
 // im2col, no cuBLAS): simple and exact, not tuned.
 #include "connections/connection_kernels.h"
 #include "kernels/launch.cuh"
+#include "device/cuda_operation.h"
 
 namespace snn::cuda {
 namespace {
@@ -32,3 +33,6 @@ cudaError_t pool2d(const Pool2dArgs& a, cudaStream_t stream) {
 }
 
 }  // namespace snn::cuda
+
+SNN_REGISTER_CUDA_KERNEL(snn::conv2d_op, snn::cuda::conv2d);
+SNN_REGISTER_CUDA_KERNEL(snn::pool2d_op, snn::cuda::pool2d);

@@ -6,11 +6,8 @@
 #include <math.h>
 #include <stdint.h>
 
-#if defined(__CUDACC__)
-#define SNN_CONN_INLINE __host__ __device__ __forceinline__
-#else
-#define SNN_CONN_INLINE __attribute__((always_inline)) inline
-#endif
+#include "core/inline.h"
+#include "device/operation.h"
 
 namespace snn {
 
@@ -52,7 +49,7 @@ namespace conn {
 
 // The direct convolution of one output element, summing in (c, i, j) order. CUDA kernel only;
 // the CPU computes the same sum with im2col and BLAS.
-SNN_CONN_INLINE float conv2d_element(const Conv2dArgs& a, int64_t o) {
+SNN_INLINE float conv2d_element(const Conv2dArgs& a, int64_t o) {
   const int64_t x = o % a.out_w;
   int64_t rest = o / a.out_w;
   const int64_t y = rest % a.out_h;
@@ -78,13 +75,13 @@ SNN_CONN_INLINE float conv2d_element(const Conv2dArgs& a, int64_t o) {
 }
 
 // PyTorch's adaptive bins: [floor(i * in / out), ceil((i + 1) * in / out)).
-SNN_CONN_INLINE int64_t adaptive_start(int64_t i, int64_t in, int64_t out) { return (i * in) / out; }
-SNN_CONN_INLINE int64_t adaptive_end(int64_t i, int64_t in, int64_t out) { return ((i + 1) * in + out - 1) / out; }
+SNN_INLINE int64_t adaptive_start(int64_t i, int64_t in, int64_t out) { return (i * in) / out; }
+SNN_INLINE int64_t adaptive_end(int64_t i, int64_t in, int64_t out) { return ((i + 1) * in + out - 1) / out; }
 
 // One output element o of a pooling: writes output[o] and, for the max modes with a trace,
 // trace_out[o]. The max takes the first position (row-major in the window) unless a later one is
 // strictly greater or NaN, PyTorch's comparison, so ties go to the top-left spike.
-SNN_CONN_INLINE void pool2d_element(const Pool2dArgs& a, int64_t o) {
+SNN_INLINE void pool2d_element(const Pool2dArgs& a, int64_t o) {
   const int64_t x = o % a.out_w;
   const int64_t y = (o / a.out_w) % a.out_h;
   const int64_t p = o / (a.out_w * a.out_h);
@@ -140,4 +137,8 @@ SNN_CONN_INLINE void pool2d_element(const Pool2dArgs& a, int64_t o) {
 }
 
 }  // namespace conn
+// The connection kernels as operations (device/operation.h).
+inline Operation<Conv2dArgs> conv2d_op{"conv2d"};
+inline Operation<Pool2dArgs> pool2d_op{"pool2d"};
+
 }  // namespace snn

@@ -250,3 +250,6 @@ void pool2d(const Pool2dArgs& a, int threads) {
 }
 
 }  // namespace snn::cpu
+
+SNN_REGISTER_CPU_KERNEL(snn::conv2d_op, snn::cpu::conv2d);
+SNN_REGISTER_CPU_KERNEL(snn::pool2d_op, snn::cpu::pool2d);

@@ -13,7 +13,11 @@ namespace snn {
 inline constexpr uint32_t kApiVersion = SNN_API_VERSION;
 inline constexpr const char* kVersionString = SNN_VERSION_STRING;
 
-// The ABI only grows, so this library serves callers built against any version from 1 up to
-// its own.
-constexpr bool supports_api_version(uint32_t version) { return version >= 1 && version <= kApiVersion; }
+// The ABI grows between breaks. Version 2 broke it (the engines renamed by what they compute:
+// snn_pysnn_* became snn_trace_*, snn_lif_forward left for snn_neuron_forward), so this library
+// serves callers built against any version from 2 up to its own.
+inline constexpr uint32_t kOldestApiVersion = 2;
+constexpr bool supports_api_version(uint32_t version) {
+  return version >= kOldestApiVersion && version <= kApiVersion;
+}
 }  // namespace snn

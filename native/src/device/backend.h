@@ -1,7 +1,8 @@
-// The backend interface: everything the engines (the API entry points) need from a device.
-// Engines are written against this class only; CpuBackend and CudaBackend implement it.
-// Methods throw snn::Error on failure. Callers hold mutex() around every call that touches
-// device memory, so a backend never sees two operations at once.
+// The backend interface: what a device owns (memory, its stream or threads) and how it runs an
+// operation's kernel (device/operation.h). It knows no engine: engines register kernels for
+// operations, the API layer runs them with run(backend, op, args). CpuBackend and CudaBackend
+// implement it. Methods throw snn::Error on failure. Callers hold mutex() around every call that
+// touches device memory, so a backend never sees two operations at once.
 #pragma once
 
 #include <cstddef>
@@ -9,11 +10,7 @@
 #include <memory>
 #include <mutex>
 
-#include "connections/connection_args.h"
-#include "kernels/args.h"
-#include "neurons/neuron_args.h"
-#include "pysnn/pysnn_neuron_args.h"
-#include "iaf/iaf_args.h"
+#include "device/operation.h"
 #include "snn/device.h"
 
 namespace snn {
@@ -49,26 +46,12 @@ class Backend {
   // acc[i] += x[i] for i in [0, n): float32 element-wise accumulation (network merges).
   virtual void add(float* acc, const float* x, int64_t n) = 0;
 
-  // Kernels.
-  virtual void uniform(float* out, int64_t n, uint64_t seed, uint64_t offset) = 0;
-  virtual void poisson(const PoissonArgs& args) = 0;
-  virtual void linear(const LinearArgs& args) = 0;
-  // The neuron family (snn/neuron.h).
-  virtual void neuron(const NeuronArgs& args) = 0;
+  // Runs the kernel `op` registered for this device's kind on `args` (an op.ArgsType), in this
+  // device's order; SNN_ERROR_UNSUPPORTED when none is registered. Use snn::run (below).
+  virtual void run(const OperationBase& op, const void* args) = 0;
   // Index of the first element of x[0, n) that is NaN or outside [lo, hi], or -1 if none; its
   // value in *bad_value. Checks inputs before a kernel writes anything (Poisson, decays).
   virtual int64_t find_outside_range(const float* x, int64_t n, float lo, float hi, float* bad_value) = 0;
-  // Spyx's helpers (snn/neuron.h): spike counts, population code, window sums.
-  virtual void spike_count(const SpikeCountArgs& args) = 0;
-  virtual void population_code(const PopulationCodeArgs& args) = 0;
-  virtual void sum_pool(const SumPoolArgs& args) = 0;
-  // PySNN's neurons with traces (snn/pysnn_neuron.h).
-  virtual void pysnn_neuron(const PysnnNeuronArgs& args) = 0;
-  // PySNN's connections (snn/connection.h): 2-D convolution and max / adaptive max / average pooling.
-  virtual void conv2d(const Conv2dArgs& args) = 0;
-  virtual void pool2d(const Pool2dArgs& args) = 0;
-  // Integrate-and-fire population driven by currents (snn/iaf.h).
-  virtual void iaf(const IafArgs& args) = 0;
 };
 
 // Factories. The CUDA ones are implemented by cuda_backend.cpp, or by cuda_unavailable.cpp
@@ -78,5 +61,10 @@ bool cuda_is_built() noexcept;
 // Number of CUDA GPUs; 0 (with the reason in *why, if given) when none can be used.
 int32_t cuda_device_count(const char** why) noexcept;
 std::unique_ptr<Backend> make_cuda_backend(int32_t ordinal);
+
+template <class Args>
+void run(Backend& backend, const Operation<Args>& op, const Args& args) {
+  backend.run(op, &args);
+}
 
 }  // namespace snn

@@ -1,4 +1,4 @@
-// The CPU backend: host memory, OpenMP kernels and OpenBLAS.
+// The CPU backend: host memory and the worker threads the registered CPU kernels run on.
 #include <omp.h>
 #include <sys/mman.h>
 #include <unistd.h>
@@ -10,15 +10,11 @@
 #include <fstream>
 #include <string>
 
-#include "connections/connection_kernels.h"
 #include "core/error.h"
 #include "core/format.h"
 #include "device/block_cache.h"
 #include "device/backend.h"
 #include "kernels/cpu_kernels.h"
-#include "neurons/neuron_cpu.h"
-#include "pysnn/pysnn_neuron_cpu.h"
-#include "iaf/iaf_cpu.h"
 
 namespace snn {
 namespace {
@@ -102,19 +98,11 @@ class CpuBackend final : public Backend {
   void add(float* acc, const float* x, int64_t n) override { cpu::add(acc, x, n, threads()); }
   void synchronize() override {}  // CPU work is finished when the call returns
 
-  void uniform(float* out, int64_t n, uint64_t seed, uint64_t offset) override {
-    cpu::uniform(out, n, seed, offset, threads());
+  void run(const OperationBase& op, const void* args) override {
+    Launch launch;
+    launch.threads = threads();
+    (void)op.require_kernel(SNN_DEVICE_CPU)(args, launch);
   }
-  void poisson(const PoissonArgs& args) override { cpu::poisson(args, threads()); }
-  void linear(const LinearArgs& args) override { cpu::linear(args, threads()); }
-  void neuron(const NeuronArgs& args) override { cpu::neuron(args, threads()); }
-  void spike_count(const SpikeCountArgs& args) override { cpu::spike_count(args, threads()); }
-  void population_code(const PopulationCodeArgs& args) override { cpu::population_code(args, threads()); }
-  void sum_pool(const SumPoolArgs& args) override { cpu::sum_pool(args, threads()); }
-  void pysnn_neuron(const PysnnNeuronArgs& args) override { cpu::pysnn_neuron(args, threads()); }
-  void conv2d(const Conv2dArgs& args) override { cpu::conv2d(args, threads()); }
-  void pool2d(const Pool2dArgs& args) override { cpu::pool2d(args, threads()); }
-  void iaf(const IafArgs& args) override { cpu::iaf(args, threads()); }
   int64_t find_outside_range(const float* x, int64_t n, float lo, float hi, float* bad_value) override {
     const int64_t i = cpu::find_outside_range(x, n, lo, hi, threads());
     if (i >= 0) *bad_value = x[i];

@@ -68,4 +68,13 @@ const Cublas& cublas() {
   return api;
 }
 
+void check_blas(cublasStatus_t s, const char* what) {
+  if (s == CUBLAS_STATUS_SUCCESS) return;
+  if (s == CUBLAS_STATUS_ALLOC_FAILED) {
+    fail(SNN_ERROR_OUT_OF_MEMORY, str(what, ": cuBLAS is out of GPU memory; release unused tensors"));
+  }
+  fail(SNN_ERROR_BACKEND, str(what, " failed with cuBLAS status ", static_cast<int>(s),
+                              "; check the GPU with nvidia-smi"));
+}
+
 }  // namespace snn::cuda

@@ -20,4 +20,8 @@ struct Cublas {
 // and what to install when it cannot be loaded or lacks a symbol.
 const Cublas& cublas();
 
+// Throws for a failed cuBLAS call: SNN_ERROR_OUT_OF_MEMORY when it ran out of GPU memory,
+// SNN_ERROR_BACKEND otherwise.
+void check_blas(cublasStatus_t s, const char* what);
+
 }  // namespace snn::cuda

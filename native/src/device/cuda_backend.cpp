@@ -9,16 +9,11 @@
 #include <memory>
 #include <mutex>
 
-#define SNN_CONNECTION_CUDA_DECLS 1
-#include "connections/connection_kernels.h"
 #include "core/error.h"
 #include "core/format.h"
 #include "device/backend.h"
 #include "device/cublas_loader.h"
 #include "kernels/cuda_kernels.h"
-#include "neurons/neuron_cuda.h"
-#include "pysnn/pysnn_neuron_cuda.h"
-#include "iaf/iaf_cuda.h"
 
 namespace snn {
 namespace {
@@ -35,15 +30,6 @@ namespace {
 
 void check(cudaError_t e, const char* what) {
   if (e != cudaSuccess) throw_cuda(e, what);
-}
-
-void check_blas(cublasStatus_t s, const char* what) {
-  if (s == CUBLAS_STATUS_SUCCESS) return;
-  if (s == CUBLAS_STATUS_ALLOC_FAILED) {
-    fail(SNN_ERROR_OUT_OF_MEMORY, str(what, ": cuBLAS is out of GPU memory; release unused tensors"));
-  }
-  fail(SNN_ERROR_BACKEND, str(what, " failed with cuBLAS status ", static_cast<int>(s),
-                              "; check the GPU with nvidia-smi"));
 }
 
 // Makes `ordinal` the calling thread's current GPU for the scope, restoring the previous one.
@@ -92,10 +78,10 @@ std::shared_ptr<Context> open_context(int ordinal) {
   check(cudaGetDeviceProperties(&ctx->properties, ordinal), "cudaGetDeviceProperties");
   check(cudaStreamCreateWithFlags(&ctx->stream, cudaStreamNonBlocking), "cudaStreamCreateWithFlags");
   const cuda::Cublas& blas = cuda::cublas();  // before any GPU memory, so a missing cuBLAS leaks nothing
-  check_blas(blas.create(&ctx->blas), "cublasCreate");
-  check_blas(blas.set_stream(ctx->blas, ctx->stream), "cublasSetStream");
+  cuda::check_blas(blas.create(&ctx->blas), "cublasCreate");
+  cuda::check_blas(blas.set_stream(ctx->blas, ctx->stream), "cublasSetStream");
   // Plain FP32 GEMMs: no TF32 tensor-core rounding of the inputs.
-  check_blas(blas.set_math_mode(ctx->blas, CUBLAS_DEFAULT_MATH), "cublasSetMathMode");
+  cuda::check_blas(blas.set_math_mode(ctx->blas, CUBLAS_DEFAULT_MATH), "cublasSetMathMode");
   check(cudaMalloc(reinterpret_cast<void**>(&ctx->device_flag), sizeof(unsigned long long)), "cudaMalloc");
   check(cudaMallocHost(reinterpret_cast<void**>(&ctx->host_flag), sizeof(unsigned long long)), "cudaMallocHost");
   return ctx;
@@ -205,55 +191,16 @@ class CudaBackend final : public Backend {
     check(cudaStreamSynchronize(ctx_->stream), "cudaStreamSynchronize");
   }
 
-  void uniform(float* out, int64_t n, uint64_t seed, uint64_t offset) override {
+  // The one place that makes this GPU current and checks a kernel's launch.
+  void run(const OperationBase& op, const void* args) override {
+    const Kernel kernel = op.require_kernel(SNN_DEVICE_CUDA);
     DeviceScope scope(ctx_->ordinal);
-    check(cuda::uniform(out, n, seed, offset, ctx_->stream), "uniform kernel launch");
-  }
-
-  void poisson(const PoissonArgs& args) override {
-    DeviceScope scope(ctx_->ordinal);
-    check(cuda::poisson(args, ctx_->stream), "poisson kernel launch");
-  }
-
-  void neuron(const NeuronArgs& args) override {
-    DeviceScope scope(ctx_->ordinal);
-    check(cuda::neuron(args, ctx_->stream), "neuron kernel launch");
-  }
-
-  void spike_count(const SpikeCountArgs& args) override {
-    DeviceScope scope(ctx_->ordinal);
-    check(cuda::spike_count(args, ctx_->stream), "spike count kernel launch");
-  }
-
-  void population_code(const PopulationCodeArgs& args) override {
-    DeviceScope scope(ctx_->ordinal);
-    check(cuda::population_code(args, ctx_->stream), "population code kernel launch");
-  }
-
-  void sum_pool(const SumPoolArgs& args) override {
-    DeviceScope scope(ctx_->ordinal);
-    check(cuda::sum_pool(args, ctx_->stream), "sum pool kernel launch");
-  }
-
-  void pysnn_neuron(const PysnnNeuronArgs& args) override {
-    DeviceScope scope(ctx_->ordinal);
-    check(cuda::pysnn_neuron(args, ctx_->stream), "PySNN neuron kernel launch");
-  }
-
-  void conv2d(const Conv2dArgs& args) override {
-    DeviceScope scope(ctx_->ordinal);
-    check(cuda::conv2d(args, ctx_->stream), "conv2d kernel launch");
-  }
-
-  void pool2d(const Pool2dArgs& args) override {
-    DeviceScope scope(ctx_->ordinal);
-    check(cuda::pool2d(args, ctx_->stream), "pool2d kernel launch");
-  }
-
-  void iaf(const IafArgs& args) override {
-    if (args.weight != nullptr) fail(SNN_ERROR_INTERNAL, "the CUDA integrate-and-fire kernel takes currents, not a projection");
-    DeviceScope scope(ctx_->ordinal);
-    check(cuda::iaf(args, ctx_->stream), "integrate-and-fire kernel launch");
+    Launch launch;
+    launch.threads = ctx_->properties.multiProcessorCount;
+    launch.stream = ctx_->stream;
+    launch.blas = ctx_->blas;
+    const auto e = static_cast<cudaError_t>(kernel(args, launch));
+    if (e != cudaSuccess) throw_cuda(e, str(op.name(), " kernel launch").c_str());
   }
 
   int64_t find_outside_range(const float* x, int64_t n, float lo, float hi, float* bad_value) override {
@@ -269,29 +216,6 @@ class CudaBackend final : public Backend {
           "cudaMemcpyAsync (range check value)");
     check(cudaStreamSynchronize(ctx_->stream), "cudaStreamSynchronize");
     return first;
-  }
-
-  // Row-major C[M,N] = A[M,K] W[N,K]^T is, read column-major, C^T = W A^T: cuBLAS computes
-  // it with op(W) = T and op(A) = N, leading dimensions K, K and N.
-  void linear(const LinearArgs& a) override {
-    DeviceScope scope(ctx_->ordinal);
-    const int64_t m = a.rows, n = a.outputs, k = a.inputs;
-    if (m == 0 || n == 0) return;
-    if (a.bias != nullptr) {
-      check(cuda::broadcast_rows(a.output, a.bias, m, n, ctx_->stream), "bias broadcast launch");
-    }
-    if (k == 0) {
-      if (a.bias == nullptr) {
-        check(cudaMemsetAsync(a.output, 0, static_cast<size_t>(m * n) * sizeof(float), ctx_->stream),
-              "cudaMemsetAsync");
-      }
-      return;
-    }
-    const float alpha = 1.0f, beta = a.bias != nullptr ? 1.0f : 0.0f;
-    check_blas(cuda::cublas().sgemm(ctx_->blas, CUBLAS_OP_T, CUBLAS_OP_N, static_cast<int>(n), static_cast<int>(m),
-                           static_cast<int>(k), &alpha, a.weight, static_cast<int>(k), a.input, static_cast<int>(k),
-                           &beta, a.output, static_cast<int>(n)),
-               "cublasSgemm");
   }
 
  private:

@@ -66,6 +66,7 @@
 #include <type_traits>
 
 #include "core/error.h"
+#include "device/cpu_parallel.h"
 #include "event/callbacks.h"
 #include "event/fc_kernel.h"
 
@@ -479,34 +480,7 @@ struct alignas(64) Arena {
   std::vector<Emitted> spikes;
 };
 
-// Runs `body(i)` for i in [0, n) on `threads` workers; an exception (std::bad_alloc) thrown by
-// a worker is carried out of the parallel region and rethrown here.
-template <class Body>
-void parallel_for(int64_t n, int threads, bool dynamic, Body&& body) {
-  std::atomic<bool> failed{false};
-  if (dynamic) {
-#pragma omp parallel for schedule(dynamic, 1) num_threads(threads) if (threads > 1 && n > 1)
-    for (int64_t i = 0; i < n; ++i) {
-      if (failed.load(std::memory_order_relaxed)) continue;
-      try {
-        body(i);
-      } catch (...) {
-        failed.store(true);
-      }
-    }
-  } else {
-#pragma omp parallel for schedule(static) num_threads(threads) if (threads > 1 && n > 1)
-    for (int64_t i = 0; i < n; ++i) {
-      if (failed.load(std::memory_order_relaxed)) continue;
-      try {
-        body(i);
-      } catch (...) {
-        failed.store(true);
-      }
-    }
-  }
-  if (failed.load()) throw std::bad_alloc();
-}
+using cpu::parallel_for;  // the device's worker threads (device/cpu_parallel.h)
 
 // dst[(block * n_inputs + i) * kLanes + k] = src[(block * kLanes + k) * n_inputs + i], zero for
 // neurons past n_neurons: one contiguous [n_inputs, kLanes] panel per block of neurons.

@@ -10,11 +10,13 @@
 
 namespace snn::cpu {
 
-void uniform(float* out, int64_t n, uint64_t seed, uint64_t offset, int threads);
+void uniform(const UniformArgs& args, int threads);
+void random_fill(const RandomFillArgs& args, int threads);
 int64_t find_outside_range(const float* x, int64_t n, float lo, float hi, int threads);
 void poisson(const PoissonArgs& args, int threads);
 void fill(void* dst, size_t count, size_t element_size, const void* pattern, int threads);
 void add(float* acc, const float* x, int64_t n, int threads);
+void scale_columns(const ScaleColumnsArgs& args, int threads);
 // BLAS sgemm; `threads` sets OpenBLAS's thread count for the call.
 void linear(const LinearArgs& args, int threads);
 

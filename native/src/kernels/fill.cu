@@ -1,9 +1,10 @@
 // Element-wise writes on CUDA: snn_tensor_fill's typed broadcast, snn_tensor_add, and the bias
-// rows a linear layer starts from before cuBLAS accumulates onto them.
+// rows a linear layer starts from before cuBLAS accumulates onto them, and per-column gains.
 #include <cstring>
 
 #include "kernels/cuda_kernels.h"
 #include "kernels/launch.cuh"
+#include "device/cuda_operation.h"
 
 namespace snn::cuda {
 namespace {
@@ -53,4 +54,19 @@ cudaError_t broadcast_rows(float* out, const float* row, int64_t rows, int64_t c
   return cudaGetLastError();
 }
 
+namespace {
+__global__ void scale_columns_kernel(const float* x, const float* scale, float* out, int64_t total, int64_t cols) {
+  for (int64_t i = global_index(); i < total; i += grid_stride()) out[i] = scale[i % cols] * x[i];
+}
+}  // namespace
+
+cudaError_t scale_columns(const ScaleColumnsArgs& a, cudaStream_t stream) {
+  const int64_t total = a.rows * a.cols;
+  if (total == 0) return cudaSuccess;
+  scale_columns_kernel<<<grid_for(total), kThreads, 0, stream>>>(a.x, a.scale, a.out, total, a.cols);
+  return cudaGetLastError();
+}
+
 }  // namespace snn::cuda
+
+SNN_REGISTER_CUDA_KERNEL(snn::scale_columns_op, snn::cuda::scale_columns);

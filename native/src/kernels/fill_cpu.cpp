@@ -1,5 +1,5 @@
 // snn_tensor_fill on the CPU (a typed broadcast of one 1-, 4- or 8-byte pattern) and
-// snn_tensor_add (element-wise accumulation).
+// snn_tensor_add (element-wise accumulation), and per-column gains (the neuron family's input scale).
 #include <cstring>
 
 #include "kernels/cpu_kernels.h"
@@ -31,4 +31,15 @@ void add(float* acc, const float* x, int64_t n, int threads) {
   for (int64_t i = 0; i < n; ++i) acc[i] += x[i];
 }
 
+void scale_columns(const ScaleColumnsArgs& a, int threads) {
+#pragma omp parallel for schedule(static) num_threads(threads) if (threads > 1 && a.rows * a.cols > (int64_t{1} << 16))
+  for (int64_t r = 0; r < a.rows; ++r) {
+    const float* __restrict__ x = a.x + r * a.cols;
+    float* __restrict__ o = a.out + r * a.cols;
+    for (int64_t c = 0; c < a.cols; ++c) o[c] = a.scale[c] * x[c];
+  }
+}
+
 }  // namespace snn::cpu
+
+SNN_REGISTER_CPU_KERNEL(snn::scale_columns_op, snn::cpu::scale_columns);

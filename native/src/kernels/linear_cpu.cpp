@@ -21,7 +21,9 @@ std::mutex g_blas_mutex;
 void linear(const LinearArgs& a, int threads) {
   const int64_t m = a.rows, n = a.outputs, k = a.inputs;
   if (m == 0 || n == 0) return;
-  if (k > 0 && choose_linear_path(a) == LinearPath::kSparse && linear_sparse(a, threads)) return;
+  if (k > 0 && !a.weight_input_major && choose_linear_path(a) == LinearPath::kSparse && linear_sparse(a, threads)) {
+    return;
+  }
   if (a.bias != nullptr) {
 #pragma omp parallel for schedule(static) num_threads(threads) if (threads > 1 && m * n > (int64_t{1} << 16))
     for (int64_t r = 0; r < m; ++r) std::memcpy(a.output + r * n, a.bias, static_cast<size_t>(n) * sizeof(float));
@@ -32,10 +34,13 @@ void linear(const LinearArgs& a, int threads) {
   }
   std::lock_guard<std::mutex> lock(g_blas_mutex);
   openblas_set_num_threads(threads);
-  // Row-major C[M,N] = A[M,K] * W[N,K]^T; the API layer checked that M, N, K fit blasint.
-  cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, static_cast<blasint>(m), static_cast<blasint>(n),
-              static_cast<blasint>(k), 1.0f, a.input, static_cast<blasint>(k), a.weight, static_cast<blasint>(k),
-              a.bias != nullptr ? 1.0f : 0.0f, a.output, static_cast<blasint>(n));
+  // Row-major C[M,N] = A[M,K] * W[N,K]^T (or * W[K,N]); the API layer checked that M, N, K fit blasint.
+  cblas_sgemm(CblasRowMajor, CblasNoTrans, a.weight_input_major ? CblasNoTrans : CblasTrans, static_cast<blasint>(m),
+              static_cast<blasint>(n), static_cast<blasint>(k), 1.0f, a.input, static_cast<blasint>(k), a.weight,
+              static_cast<blasint>(a.weight_input_major ? n : k), a.bias != nullptr ? 1.0f : 0.0f, a.output,
+              static_cast<blasint>(n));
 }
 
 }  // namespace snn::cpu
+
+SNN_REGISTER_CPU_KERNEL(snn::linear_op, snn::cpu::linear);

@@ -1,4 +1,4 @@
-// How the CPU neuron kernels (the Spyx family, PySNN's neurons, the integrate-and-fire population)
+// How the CPU neuron kernels (the neuron family, the neurons with traces, the integrate-and-fire population)
 // split a [B, N] population into tasks: each task owns one batch row and a run of at most
 // kMaxNeuronChunk neurons, keeps their state in small local arrays and walks time inside. Every
 // neuron is computed by one task alone, so results do not depend on the thread count.

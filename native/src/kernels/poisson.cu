@@ -2,6 +2,7 @@
 #include "kernels/cuda_kernels.h"
 #include "kernels/launch.cuh"
 #include "random/philox.h"
+#include "device/cuda_operation.h"
 
 namespace snn::cuda {
 namespace {
@@ -30,3 +31,5 @@ cudaError_t poisson(const PoissonArgs& a, cudaStream_t stream) {
 }
 
 }  // namespace snn::cuda
+
+SNN_REGISTER_CUDA_KERNEL(snn::poisson_op, snn::cuda::poisson);

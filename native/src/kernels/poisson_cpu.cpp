@@ -25,3 +25,5 @@ void poisson(const PoissonArgs& a, int threads) {
 }
 
 }  // namespace snn::cpu
+
+SNN_REGISTER_CPU_KERNEL(snn::poisson_op, snn::cpu::poisson);

@@ -2,6 +2,7 @@
 #include "kernels/cuda_kernels.h"
 #include "kernels/launch.cuh"
 #include "random/philox.h"
+#include "device/cuda_operation.h"
 
 namespace snn::cuda {
 namespace {
@@ -20,9 +21,11 @@ __global__ void uniform_kernel(float* out, int64_t n, uint64_t seed, uint64_t of
 
 }  // namespace
 
-cudaError_t uniform(float* out, int64_t n, uint64_t seed, uint64_t offset, cudaStream_t stream) {
-  uniform_kernel<<<grid_for((n + 3) / 4), kThreads, 0, stream>>>(out, n, seed, offset);
+cudaError_t uniform(const UniformArgs& a, cudaStream_t stream) {
+  uniform_kernel<<<grid_for((a.n + 3) / 4), kThreads, 0, stream>>>(a.out, a.n, a.seed, a.offset);
   return cudaGetLastError();
 }
 
 }  // namespace snn::cuda
+
+SNN_REGISTER_CUDA_KERNEL(snn::uniform_op, snn::cuda::uniform);

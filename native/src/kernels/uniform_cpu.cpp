@@ -4,7 +4,10 @@
 
 namespace snn::cpu {
 
-void uniform(float* out, int64_t n, uint64_t seed, uint64_t offset, int threads) {
+void uniform(const UniformArgs& a, int threads) {
+  float* const out = a.out;
+  const int64_t n = a.n;
+  const uint64_t seed = a.seed, offset = a.offset;
   const int64_t chunks = (n + kStreamChunk - 1) / kStreamChunk;
 #pragma omp parallel for schedule(static) num_threads(threads) if (threads > 1 && chunks > 1)
   for (int64_t c = 0; c < chunks; ++c) {
@@ -18,3 +21,5 @@ void uniform(float* out, int64_t n, uint64_t seed, uint64_t offset, int threads)
 }
 
 }  // namespace snn::cpu
+
+SNN_REGISTER_CPU_KERNEL(snn::uniform_op, snn::cpu::uniform);

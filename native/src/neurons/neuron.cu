@@ -9,6 +9,7 @@
 #include "kernels/launch.cuh"
 #include "neurons/neuron_cuda.h"
 #include "neurons/neuron_step.h"
+#include "device/cuda_operation.h"
 
 namespace snn::cuda {
 namespace {
@@ -180,3 +181,8 @@ cudaError_t neuron(const NeuronArgs& a, cudaStream_t stream) {
 
 
 }  // namespace snn::cuda
+
+SNN_REGISTER_CUDA_KERNEL(snn::neuron_op, snn::cuda::neuron);
+SNN_REGISTER_CUDA_KERNEL(snn::spike_count_op, snn::cuda::spike_count);
+SNN_REGISTER_CUDA_KERNEL(snn::population_code_op, snn::cuda::population_code);
+SNN_REGISTER_CUDA_KERNEL(snn::sum_pool_op, snn::cuda::sum_pool);

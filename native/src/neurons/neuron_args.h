@@ -7,6 +7,7 @@
 #include <cstdint>
 
 #include "kernels/args.h"
+#include "device/operation.h"
 
 namespace snn {
 
@@ -85,5 +86,11 @@ struct SumPoolArgs {
 
 // True when refractory periods or multi-spike counts are in play (the general, slower step).
 inline bool neuron_extras(const NeuronArgs& a) { return a.refractory_steps > 0 || a.max_spikes > 1; }
+
+// The neuron family and its helpers as operations (device/operation.h).
+inline Operation<NeuronArgs> neuron_op{"neuron"};
+inline Operation<SpikeCountArgs> spike_count_op{"spike count"};
+inline Operation<PopulationCodeArgs> population_code_op{"population code"};
+inline Operation<SumPoolArgs> sum_pool_op{"sum pool"};
 
 }  // namespace snn

@@ -257,3 +257,8 @@ void sum_pool(const SumPoolArgs& a, int threads) {
 
 
 }  // namespace snn::cpu
+
+SNN_REGISTER_CPU_KERNEL(snn::neuron_op, snn::cpu::neuron);
+SNN_REGISTER_CPU_KERNEL(snn::spike_count_op, snn::cpu::spike_count);
+SNN_REGISTER_CPU_KERNEL(snn::population_code_op, snn::cpu::population_code);
+SNN_REGISTER_CPU_KERNEL(snn::sum_pool_op, snn::cpu::sum_pool);

@@ -8,11 +8,7 @@
 
 #include "neurons/neuron_args.h"
 
-#if defined(__CUDACC__)
-#define SNN_STEP_INLINE __host__ __device__ __forceinline__
-#else
-#define SNN_STEP_INLINE __attribute__((always_inline)) inline
-#endif
+#include "core/inline.h"
 
 namespace snn::neuron {
 
@@ -40,7 +36,7 @@ struct Cell {
 
 // A decay as the kernel uses it: clamped into [0, 1] when the run clips decays. Written with
 // comparisons (not fminf/fmaxf) so that it vectorises and treats -0 the same everywhere.
-SNN_STEP_INLINE float clip_decay(float d, bool clip) {
+SNN_INLINE float clip_decay(float d, bool clip) {
   if (!clip) return d;
   return d < 0.0f ? 0.0f : (d > 1.0f ? 1.0f : d);
 }
@@ -48,7 +44,7 @@ SNN_STEP_INLINE float clip_decay(float d, bool clip) {
 // Spike count for membrane v against effective threshold th: 0/1, or with kExtras and
 // max_spikes > 1, min(max_spikes, floor(v / th)) (at least 1 when it fires).
 template <bool kExtras>
-SNN_STEP_INLINE float spike_count(float v, float th, const StepConfig& c) {
+SNN_INLINE float spike_count(float v, float th, const StepConfig& c) {
   // inclusive ? v >= th : v > th, written with mask operations so that it vectorises.
   const bool fire = (v > th) | (c.inclusive & (v == th));
   if constexpr (kExtras) {
@@ -61,20 +57,20 @@ SNN_STEP_INLINE float spike_count(float v, float th, const StepConfig& c) {
   return fire ? 1.0f : 0.0f;
 }
 
-SNN_STEP_INLINE float apply_reset(float v, float n, float th, ResetMode mode) {
+SNN_INLINE float apply_reset(float v, float n, float th, ResetMode mode) {
   if (mode == ResetMode::kSubtract) return v - n * th;
   if (mode == ResetMode::kZero) return n > 0.0f ? 0.0f : v;
   return v;
 }
 
-SNN_STEP_INLINE float effective_threshold(NeuronModel m, const Cell& s, const StepConfig& c) {
+SNN_INLINE float effective_threshold(NeuronModel m, const Cell& s, const StepConfig& c) {
   return m == NeuronModel::kAlif ? c.threshold + s.a : c.threshold;
 }
 
 // The spikes a neuron emits at a step under SNN_SPIKE_BEFORE_INPUT: a function of the state
 // entering the step only (the recurrent kernels compute all of them before any input).
 template <NeuronModel M, bool kExtras>
-SNN_STEP_INLINE float spikes_before_input(const Cell& s, const StepConfig& c) {
+SNN_INLINE float spikes_before_input(const Cell& s, const StepConfig& c) {
   if constexpr (M == NeuronModel::kLi) return 0.0f;
   const bool held = kExtras && s.ref > 0.0f;
   const float n = spike_count<kExtras>(s.v, effective_threshold(M, s, c), c);  // evaluated always: no branch
@@ -84,7 +80,7 @@ SNN_STEP_INLINE float spikes_before_input(const Cell& s, const StepConfig& c) {
 // Advances `s` by one step with input x (and recurrent input r when kRecurrent). Returns the
 // output (spike count; V' for LI) and sets `membrane` to the value the spikes were decided from.
 template <NeuronModel M, SpikeTiming TM, bool kExtras, bool kRecurrent>
-SNN_STEP_INLINE float step(float x, float r, float alpha, float beta, float gamma, const StepConfig& c, Cell& s,
+SNN_INLINE float step(float x, float r, float alpha, float beta, float gamma, const StepConfig& c, Cell& s,
                            float& membrane) {
   if constexpr (M == NeuronModel::kLi) {
     const float v = beta * s.v + x;
@@ -100,7 +96,7 @@ SNN_STEP_INLINE float step(float x, float r, float alpha, float beta, float gamm
       n = spikes_before_input<M, kExtras>(s, c);
       float v;
       if constexpr (M == NeuronModel::kCubaLif) {
-        const float reset = apply_reset(s.v, n, th, c.reset);  // once, before the decay (Spyx's double reset fixed)
+        const float reset = apply_reset(s.v, n, th, c.reset);  // once, before the decay (never a second time after it)
         float in = alpha * s.i + x;
         if constexpr (kRecurrent) in = in + r;
         s.i = in;
@@ -138,7 +134,7 @@ SNN_STEP_INLINE float step(float x, float r, float alpha, float beta, float gamm
 
 // One output element of snn_sum_pool: the window's input values summed in row-major order of
 // the window offsets, positions in the padding skipped.
-SNN_STEP_INLINE float sum_pool_element(const SumPoolArgs& a, int64_t o) {
+SNN_INLINE float sum_pool_element(const SumPoolArgs& a, int64_t o) {
   int64_t first[kMaxPoolRank];  // input coordinate of the window's first offset, per axis (may be < 0)
   for (int d = a.rank - 1; d >= 0; --d) {
     first[d] = (o % a.out_shape[d]) * a.stride[d] - a.pad_low[d];

@@ -19,7 +19,7 @@
 #define BINDGEN_ALIGNOF(type) _Alignof(type)
 #endif
 
-static_assert(SNN_API_VERSION == 1, "SNN_API_VERSION differs from the C# bindings");
+static_assert(SNN_API_VERSION == 2, "SNN_API_VERSION differs from the C# bindings");
 
 /* enum snn_status */
 static_assert(sizeof(enum snn_status) == 4, "enum snn_status is not int-sized like its C# enum");
@@ -71,18 +71,26 @@ static_assert(offsetof(struct snn_tensor_info, nbytes) == 80, "offsetof(struct s
 static_assert(offsetof(struct snn_tensor_info, device_kind) == 88, "offsetof(struct snn_tensor_info, device_kind) differs from the C# bindings");
 static_assert(offsetof(struct snn_tensor_info, device_ordinal) == 92, "offsetof(struct snn_tensor_info, device_ordinal) differs from the C# bindings");
 
+/* enum snn_distribution_kind */
+static_assert(sizeof(enum snn_distribution_kind) == 4, "enum snn_distribution_kind is not int-sized like its C# enum");
+static_assert(SNN_DISTRIBUTION_CONSTANT == 0, "SNN_DISTRIBUTION_CONSTANT differs from the C# bindings");
+static_assert(SNN_DISTRIBUTION_UNIFORM == 1, "SNN_DISTRIBUTION_UNIFORM differs from the C# bindings");
+static_assert(SNN_DISTRIBUTION_NORMAL == 2, "SNN_DISTRIBUTION_NORMAL differs from the C# bindings");
+static_assert(SNN_DISTRIBUTION_TRUNCATED_NORMAL == 3, "SNN_DISTRIBUTION_TRUNCATED_NORMAL differs from the C# bindings");
+
+/* struct snn_distribution */
+static_assert(sizeof(struct snn_distribution) == 32, "sizeof(struct snn_distribution) differs from the C# bindings");
+static_assert(BINDGEN_ALIGNOF(struct snn_distribution) == 8, "alignof(struct snn_distribution) differs from the C# bindings");
+static_assert(offsetof(struct snn_distribution, kind) == 0, "offsetof(struct snn_distribution, kind) differs from the C# bindings");
+static_assert(offsetof(struct snn_distribution, a) == 8, "offsetof(struct snn_distribution, a) differs from the C# bindings");
+static_assert(offsetof(struct snn_distribution, b) == 16, "offsetof(struct snn_distribution, b) differs from the C# bindings");
+static_assert(offsetof(struct snn_distribution, bound) == 24, "offsetof(struct snn_distribution, bound) differs from the C# bindings");
+
 /* enum snn_reset_mode */
 static_assert(sizeof(enum snn_reset_mode) == 4, "enum snn_reset_mode is not int-sized like its C# enum");
 static_assert(SNN_RESET_SUBTRACT == 0, "SNN_RESET_SUBTRACT differs from the C# bindings");
 static_assert(SNN_RESET_ZERO == 1, "SNN_RESET_ZERO differs from the C# bindings");
 static_assert(SNN_RESET_NONE == 2, "SNN_RESET_NONE differs from the C# bindings");
-
-/* struct snn_lif_params */
-static_assert(sizeof(struct snn_lif_params) == 12, "sizeof(struct snn_lif_params) differs from the C# bindings");
-static_assert(BINDGEN_ALIGNOF(struct snn_lif_params) == 4, "alignof(struct snn_lif_params) differs from the C# bindings");
-static_assert(offsetof(struct snn_lif_params, beta) == 0, "offsetof(struct snn_lif_params, beta) differs from the C# bindings");
-static_assert(offsetof(struct snn_lif_params, threshold) == 4, "offsetof(struct snn_lif_params, threshold) differs from the C# bindings");
-static_assert(offsetof(struct snn_lif_params, reset_mode) == 8, "offsetof(struct snn_lif_params, reset_mode) differs from the C# bindings");
 
 /* enum snn_neuron_model */
 static_assert(sizeof(enum snn_neuron_model) == 4, "enum snn_neuron_model is not int-sized like its C# enum");
@@ -98,7 +106,7 @@ static_assert(SNN_SPIKE_BEFORE_INPUT == 0, "SNN_SPIKE_BEFORE_INPUT differs from 
 static_assert(SNN_SPIKE_AFTER_INPUT == 1, "SNN_SPIKE_AFTER_INPUT differs from the C# bindings");
 
 /* struct snn_neuron_params */
-static_assert(sizeof(struct snn_neuron_params) == 72, "sizeof(struct snn_neuron_params) differs from the C# bindings");
+static_assert(sizeof(struct snn_neuron_params) == 80, "sizeof(struct snn_neuron_params) differs from the C# bindings");
 static_assert(BINDGEN_ALIGNOF(struct snn_neuron_params) == 8, "alignof(struct snn_neuron_params) differs from the C# bindings");
 static_assert(offsetof(struct snn_neuron_params, model) == 0, "offsetof(struct snn_neuron_params, model) differs from the C# bindings");
 static_assert(offsetof(struct snn_neuron_params, spike_timing) == 4, "offsetof(struct snn_neuron_params, spike_timing) differs from the C# bindings");
@@ -114,6 +122,7 @@ static_assert(offsetof(struct snn_neuron_params, gamma) == 40, "offsetof(struct 
 static_assert(offsetof(struct snn_neuron_params, alpha_per_neuron) == 48, "offsetof(struct snn_neuron_params, alpha_per_neuron) differs from the C# bindings");
 static_assert(offsetof(struct snn_neuron_params, beta_per_neuron) == 56, "offsetof(struct snn_neuron_params, beta_per_neuron) differs from the C# bindings");
 static_assert(offsetof(struct snn_neuron_params, gamma_per_neuron) == 64, "offsetof(struct snn_neuron_params, gamma_per_neuron) differs from the C# bindings");
+static_assert(offsetof(struct snn_neuron_params, input_scale_per_neuron) == 72, "offsetof(struct snn_neuron_params, input_scale_per_neuron) differs from the C# bindings");
 
 /* struct snn_neuron_state */
 static_assert(sizeof(struct snn_neuron_state) == 40, "sizeof(struct snn_neuron_state) differs from the C# bindings");
@@ -146,67 +155,59 @@ static_assert(offsetof(struct snn_event_fc_params, tau_s) == 16, "offsetof(struc
 static_assert(offsetof(struct snn_event_fc_params, threshold) == 20, "offsetof(struct snn_event_fc_params, threshold) differs from the C# bindings");
 static_assert(offsetof(struct snn_event_fc_params, buffer_size) == 24, "offsetof(struct snn_event_fc_params, buffer_size) differs from the C# bindings");
 
-/* enum snn_event_init_kind */
-static_assert(sizeof(enum snn_event_init_kind) == 4, "enum snn_event_init_kind is not int-sized like its C# enum");
-static_assert(SNN_EVENT_INIT_CONSTANT == 0, "SNN_EVENT_INIT_CONSTANT differs from the C# bindings");
-static_assert(SNN_EVENT_INIT_UNIFORM == 1, "SNN_EVENT_INIT_UNIFORM differs from the C# bindings");
-static_assert(SNN_EVENT_INIT_NORMAL == 2, "SNN_EVENT_INIT_NORMAL differs from the C# bindings");
-
-/* struct snn_event_initializer */
-static_assert(sizeof(struct snn_event_initializer) == 12, "sizeof(struct snn_event_initializer) differs from the C# bindings");
-static_assert(BINDGEN_ALIGNOF(struct snn_event_initializer) == 4, "alignof(struct snn_event_initializer) differs from the C# bindings");
-static_assert(offsetof(struct snn_event_initializer, kind) == 0, "offsetof(struct snn_event_initializer, kind) differs from the C# bindings");
-static_assert(offsetof(struct snn_event_initializer, a) == 4, "offsetof(struct snn_event_initializer, a) differs from the C# bindings");
-static_assert(offsetof(struct snn_event_initializer, b) == 8, "offsetof(struct snn_event_initializer, b) differs from the C# bindings");
-
 /* enum snn_event_solver */
 static_assert(sizeof(enum snn_event_solver) == 4, "enum snn_event_solver is not int-sized like its C# enum");
 static_assert(SNN_EVENT_SOLVER_EXACT == 0, "SNN_EVENT_SOLVER_EXACT differs from the C# bindings");
 static_assert(SNN_EVENT_SOLVER_FLOAT32 == 1, "SNN_EVENT_SOLVER_FLOAT32 differs from the C# bindings");
 
-/* enum snn_pysnn_model */
-static_assert(sizeof(enum snn_pysnn_model) == 4, "enum snn_pysnn_model is not int-sized like its C# enum");
-static_assert(SNN_PYSNN_INPUT == 0, "SNN_PYSNN_INPUT differs from the C# bindings");
-static_assert(SNN_PYSNN_IF == 1, "SNN_PYSNN_IF differs from the C# bindings");
-static_assert(SNN_PYSNN_LIF == 2, "SNN_PYSNN_LIF differs from the C# bindings");
-static_assert(SNN_PYSNN_ADAPTIVE_LIF == 3, "SNN_PYSNN_ADAPTIVE_LIF differs from the C# bindings");
+/* enum snn_trace_neuron_model */
+static_assert(sizeof(enum snn_trace_neuron_model) == 4, "enum snn_trace_neuron_model is not int-sized like its C# enum");
+static_assert(SNN_TRACE_NEURON_INPUT == 0, "SNN_TRACE_NEURON_INPUT differs from the C# bindings");
+static_assert(SNN_TRACE_NEURON_IF == 1, "SNN_TRACE_NEURON_IF differs from the C# bindings");
+static_assert(SNN_TRACE_NEURON_LIF == 2, "SNN_TRACE_NEURON_LIF differs from the C# bindings");
+static_assert(SNN_TRACE_NEURON_ADAPTIVE_LIF == 3, "SNN_TRACE_NEURON_ADAPTIVE_LIF differs from the C# bindings");
 
-/* enum snn_pysnn_update */
-static_assert(sizeof(enum snn_pysnn_update) == 4, "enum snn_pysnn_update is not int-sized like its C# enum");
-static_assert(SNN_PYSNN_LINEAR == 0, "SNN_PYSNN_LINEAR differs from the C# bindings");
-static_assert(SNN_PYSNN_EXPONENTIAL == 1, "SNN_PYSNN_EXPONENTIAL differs from the C# bindings");
+/* enum snn_trace_update */
+static_assert(sizeof(enum snn_trace_update) == 4, "enum snn_trace_update is not int-sized like its C# enum");
+static_assert(SNN_TRACE_UPDATE_LINEAR == 0, "SNN_TRACE_UPDATE_LINEAR differs from the C# bindings");
+static_assert(SNN_TRACE_UPDATE_EXPONENTIAL == 1, "SNN_TRACE_UPDATE_EXPONENTIAL differs from the C# bindings");
 
-/* struct snn_pysnn_neuron_params */
-static_assert(sizeof(struct snn_pysnn_neuron_params) == 48, "sizeof(struct snn_pysnn_neuron_params) differs from the C# bindings");
-static_assert(BINDGEN_ALIGNOF(struct snn_pysnn_neuron_params) == 4, "alignof(struct snn_pysnn_neuron_params) differs from the C# bindings");
-static_assert(offsetof(struct snn_pysnn_neuron_params, model) == 0, "offsetof(struct snn_pysnn_neuron_params, model) differs from the C# bindings");
-static_assert(offsetof(struct snn_pysnn_neuron_params, update_type) == 4, "offsetof(struct snn_pysnn_neuron_params, update_type) differs from the C# bindings");
-static_assert(offsetof(struct snn_pysnn_neuron_params, thresh) == 8, "offsetof(struct snn_pysnn_neuron_params, thresh) differs from the C# bindings");
-static_assert(offsetof(struct snn_pysnn_neuron_params, v_rest) == 12, "offsetof(struct snn_pysnn_neuron_params, v_rest) differs from the C# bindings");
-static_assert(offsetof(struct snn_pysnn_neuron_params, alpha_v) == 16, "offsetof(struct snn_pysnn_neuron_params, alpha_v) differs from the C# bindings");
-static_assert(offsetof(struct snn_pysnn_neuron_params, alpha_t) == 20, "offsetof(struct snn_pysnn_neuron_params, alpha_t) differs from the C# bindings");
-static_assert(offsetof(struct snn_pysnn_neuron_params, dt) == 24, "offsetof(struct snn_pysnn_neuron_params, dt) differs from the C# bindings");
-static_assert(offsetof(struct snn_pysnn_neuron_params, duration_refrac) == 28, "offsetof(struct snn_pysnn_neuron_params, duration_refrac) differs from the C# bindings");
-static_assert(offsetof(struct snn_pysnn_neuron_params, tau_v) == 32, "offsetof(struct snn_pysnn_neuron_params, tau_v) differs from the C# bindings");
-static_assert(offsetof(struct snn_pysnn_neuron_params, tau_t) == 36, "offsetof(struct snn_pysnn_neuron_params, tau_t) differs from the C# bindings");
-static_assert(offsetof(struct snn_pysnn_neuron_params, alpha_thresh) == 40, "offsetof(struct snn_pysnn_neuron_params, alpha_thresh) differs from the C# bindings");
-static_assert(offsetof(struct snn_pysnn_neuron_params, tau_thresh) == 44, "offsetof(struct snn_pysnn_neuron_params, tau_thresh) differs from the C# bindings");
+/* struct snn_trace_neuron_params */
+static_assert(sizeof(struct snn_trace_neuron_params) == 48, "sizeof(struct snn_trace_neuron_params) differs from the C# bindings");
+static_assert(BINDGEN_ALIGNOF(struct snn_trace_neuron_params) == 4, "alignof(struct snn_trace_neuron_params) differs from the C# bindings");
+static_assert(offsetof(struct snn_trace_neuron_params, model) == 0, "offsetof(struct snn_trace_neuron_params, model) differs from the C# bindings");
+static_assert(offsetof(struct snn_trace_neuron_params, update_type) == 4, "offsetof(struct snn_trace_neuron_params, update_type) differs from the C# bindings");
+static_assert(offsetof(struct snn_trace_neuron_params, thresh) == 8, "offsetof(struct snn_trace_neuron_params, thresh) differs from the C# bindings");
+static_assert(offsetof(struct snn_trace_neuron_params, v_rest) == 12, "offsetof(struct snn_trace_neuron_params, v_rest) differs from the C# bindings");
+static_assert(offsetof(struct snn_trace_neuron_params, alpha_v) == 16, "offsetof(struct snn_trace_neuron_params, alpha_v) differs from the C# bindings");
+static_assert(offsetof(struct snn_trace_neuron_params, alpha_t) == 20, "offsetof(struct snn_trace_neuron_params, alpha_t) differs from the C# bindings");
+static_assert(offsetof(struct snn_trace_neuron_params, dt) == 24, "offsetof(struct snn_trace_neuron_params, dt) differs from the C# bindings");
+static_assert(offsetof(struct snn_trace_neuron_params, duration_refrac) == 28, "offsetof(struct snn_trace_neuron_params, duration_refrac) differs from the C# bindings");
+static_assert(offsetof(struct snn_trace_neuron_params, tau_v) == 32, "offsetof(struct snn_trace_neuron_params, tau_v) differs from the C# bindings");
+static_assert(offsetof(struct snn_trace_neuron_params, tau_t) == 36, "offsetof(struct snn_trace_neuron_params, tau_t) differs from the C# bindings");
+static_assert(offsetof(struct snn_trace_neuron_params, alpha_thresh) == 40, "offsetof(struct snn_trace_neuron_params, alpha_thresh) differs from the C# bindings");
+static_assert(offsetof(struct snn_trace_neuron_params, tau_thresh) == 44, "offsetof(struct snn_trace_neuron_params, tau_thresh) differs from the C# bindings");
 
-/* struct snn_pysnn_neuron_state */
-static_assert(sizeof(struct snn_pysnn_neuron_state) == 32, "sizeof(struct snn_pysnn_neuron_state) differs from the C# bindings");
-static_assert(BINDGEN_ALIGNOF(struct snn_pysnn_neuron_state) == 8, "alignof(struct snn_pysnn_neuron_state) differs from the C# bindings");
-static_assert(offsetof(struct snn_pysnn_neuron_state, v) == 0, "offsetof(struct snn_pysnn_neuron_state, v) differs from the C# bindings");
-static_assert(offsetof(struct snn_pysnn_neuron_state, trace) == 8, "offsetof(struct snn_pysnn_neuron_state, trace) differs from the C# bindings");
-static_assert(offsetof(struct snn_pysnn_neuron_state, refractory) == 16, "offsetof(struct snn_pysnn_neuron_state, refractory) differs from the C# bindings");
-static_assert(offsetof(struct snn_pysnn_neuron_state, threshold) == 24, "offsetof(struct snn_pysnn_neuron_state, threshold) differs from the C# bindings");
+/* struct snn_trace_neuron_state */
+static_assert(sizeof(struct snn_trace_neuron_state) == 32, "sizeof(struct snn_trace_neuron_state) differs from the C# bindings");
+static_assert(BINDGEN_ALIGNOF(struct snn_trace_neuron_state) == 8, "alignof(struct snn_trace_neuron_state) differs from the C# bindings");
+static_assert(offsetof(struct snn_trace_neuron_state, v) == 0, "offsetof(struct snn_trace_neuron_state, v) differs from the C# bindings");
+static_assert(offsetof(struct snn_trace_neuron_state, trace) == 8, "offsetof(struct snn_trace_neuron_state, trace) differs from the C# bindings");
+static_assert(offsetof(struct snn_trace_neuron_state, refractory) == 16, "offsetof(struct snn_trace_neuron_state, refractory) differs from the C# bindings");
+static_assert(offsetof(struct snn_trace_neuron_state, threshold) == 24, "offsetof(struct snn_trace_neuron_state, threshold) differs from the C# bindings");
 
 /* enum snn_iaf_integrator */
 static_assert(sizeof(enum snn_iaf_integrator) == 4, "enum snn_iaf_integrator is not int-sized like its C# enum");
 static_assert(SNN_IAF_EXACT == 0, "SNN_IAF_EXACT differs from the C# bindings");
 static_assert(SNN_IAF_RK4 == 1, "SNN_IAF_RK4 differs from the C# bindings");
 
+/* enum snn_weight_layout */
+static_assert(sizeof(enum snn_weight_layout) == 4, "enum snn_weight_layout is not int-sized like its C# enum");
+static_assert(SNN_WEIGHT_NEURON_MAJOR == 0, "SNN_WEIGHT_NEURON_MAJOR differs from the C# bindings");
+static_assert(SNN_WEIGHT_INPUT_MAJOR == 1, "SNN_WEIGHT_INPUT_MAJOR differs from the C# bindings");
+
 /* struct snn_iaf_params */
-static_assert(sizeof(struct snn_iaf_params) == 80, "sizeof(struct snn_iaf_params) differs from the C# bindings");
+static_assert(sizeof(struct snn_iaf_params) == 88, "sizeof(struct snn_iaf_params) differs from the C# bindings");
 static_assert(BINDGEN_ALIGNOF(struct snn_iaf_params) == 8, "alignof(struct snn_iaf_params) differs from the C# bindings");
 static_assert(offsetof(struct snn_iaf_params, integrator) == 0, "offsetof(struct snn_iaf_params, integrator) differs from the C# bindings");
 static_assert(offsetof(struct snn_iaf_params, refractory_steps) == 4, "offsetof(struct snn_iaf_params, refractory_steps) differs from the C# bindings");
@@ -219,6 +220,7 @@ static_assert(offsetof(struct snn_iaf_params, v_reset) == 48, "offsetof(struct s
 static_assert(offsetof(struct snn_iaf_params, v_rest) == 56, "offsetof(struct snn_iaf_params, v_rest) differs from the C# bindings");
 static_assert(offsetof(struct snn_iaf_params, resistance) == 64, "offsetof(struct snn_iaf_params, resistance) differs from the C# bindings");
 static_assert(offsetof(struct snn_iaf_params, noise_std) == 72, "offsetof(struct snn_iaf_params, noise_std) differs from the C# bindings");
+static_assert(offsetof(struct snn_iaf_params, weight_layout) == 80, "offsetof(struct snn_iaf_params, weight_layout) differs from the C# bindings");
 
 /* struct snn_iaf_state */
 static_assert(sizeof(struct snn_iaf_state) == 16, "sizeof(struct snn_iaf_state) differs from the C# bindings");

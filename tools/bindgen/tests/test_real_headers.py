@@ -44,7 +44,7 @@ def test_api_surface_has_the_expected_shape(generated: Path) -> None:
     methods = (generated / OUTPUT_DIRS[0] / "Methods.g.cs").read_text()
     structs = (generated / OUTPUT_DIRS[0] / "Structs.g.cs").read_text()
     enums = (generated / OUTPUT_DIRS[0] / "Enums.g.cs").read_text()
-    assert '[NativeTypeName("#define SNN_API_VERSION 1")]\n    public const int SNN_API_VERSION = 1;' in methods
+    assert '[NativeTypeName("#define SNN_API_VERSION 2")]\n    public const int SNN_API_VERSION = 2;' in methods
     assert ('public static extern snn_status snn_tensor_create(snn_device* device, snn_dtype dtype, '
             '[NativeTypeName("int32_t")] int rank, [NativeTypeName("const int64_t *")] long* shape, '
             'snn_tensor** out_tensor);') in methods

@@ -3,14 +3,16 @@
 // CPU bit for bit; with noise, log and cos may differ from glibc in the last bit of a double).
 // One thread per neuron (b, n), the time loop inside and the state in registers; neighbouring
 // threads touch neighbouring n, so every step's loads and stores coalesce.
-#include "iaf/iaf_cuda.h"
+#include "core/error.h"
+#include "current_iaf/current_iaf_cuda.h"
+#include "device/cuda_operation.h"
 #include "kernels/launch.cuh"
 
 namespace snn::cuda {
 namespace {
 
 template <bool kNoise>
-__global__ void iaf_kernel(IafArgs a) {
+__global__ void current_iaf_kernel(CurrentIafArgs a) {
   const int64_t bn = a.batch * a.neurons;
   for (int64_t j = global_index(); j < bn; j += grid_stride()) {
     float v = a.v != nullptr ? a.v[j] : static_cast<float>(a.v_rest);
@@ -32,12 +34,16 @@ __global__ void iaf_kernel(IafArgs a) {
 
 }  // namespace
 
-cudaError_t iaf(const IafArgs& a, cudaStream_t stream) {
+cudaError_t current_iaf(const CurrentIafArgs& a, cudaStream_t stream) {
+  // The API layer runs the projection as a GEMM first on CUDA and passes `current`.
+  if (a.weight != nullptr) fail(SNN_ERROR_INTERNAL, "the CUDA integrate-and-fire kernel takes currents, not a projection");
   const int64_t bn = a.batch * a.neurons;
   if (bn == 0) return cudaSuccess;
-  if (a.noise_scale > 0.0) iaf_kernel<true><<<grid_for(bn), kThreads, 0, stream>>>(a);
-  else iaf_kernel<false><<<grid_for(bn), kThreads, 0, stream>>>(a);
+  if (a.noise_scale > 0.0) current_iaf_kernel<true><<<grid_for(bn), kThreads, 0, stream>>>(a);
+  else current_iaf_kernel<false><<<grid_for(bn), kThreads, 0, stream>>>(a);
   return cudaGetLastError();
 }
 
 }  // namespace snn::cuda
+
+SNN_REGISTER_CUDA_KERNEL(snn::current_iaf_op, snn::cuda::current_iaf);

@@ -9,7 +9,7 @@
 #include "api/enum_arg.h"
 #include "api/validate.h"
 #include "core/guard.h"
-#include "event/init.h"
+#include "event/fc_op.h"
 #include "event/network.h"
 #include "snn/event.h"
 
@@ -26,13 +26,6 @@ event::Network& require_network(const snn_event_network* network, const char* na
          str(name, " is not a live snn_event_network handle; pass a network from snn_event_network_create"));
   }
   return *network->network;
-}
-
-// The worker threads of the device the network computes on.
-int device_threads(snn_device& device) {
-  snn_device_info info{};
-  device.backend->get_info(info);
-  return info.num_threads > 0 ? info.num_threads : 1;
 }
 
 void require_host_float_tensor(const snn_tensor& t, const char* name) {
@@ -66,58 +59,15 @@ const event::LayerOutput& require_output(const event::Network& n, int64_t layer,
 
 }  // namespace
 
-SNN_API snn_status snn_event_init_weights(snn_tensor* weights, const snn_event_initializer* init, uint64_t seed,
-                                          uint64_t offset) {
-  return guard("snn_event_init_weights", [&] {
-    snn_tensor& w = api::require_tensor(weights, "weights");
-    api::require_ptr(init, "init");
-    require_host_float_tensor(w, "weights");
-    const snn_event_initializer p = *init;
-    const int32_t kind = api::enum_arg(p.kind);
-    if (!std::isfinite(p.a) || !std::isfinite(p.b)) {
-      fail(SNN_ERROR_INVALID_ARGUMENT, str("initializer parameters must be finite, got a = ", p.a, ", b = ", p.b,
-                                           "; pass finite values"));
-    }
-    switch (kind) {
-      case SNN_EVENT_INIT_CONSTANT: break;
-      case SNN_EVENT_INIT_UNIFORM:
-        if (!(p.a <= p.b)) {
-          fail(SNN_ERROR_INVALID_ARGUMENT, str("uniform bounds must satisfy lower <= upper, got lower ", p.a, " and upper ",
-                                               p.b, "; swap them"));
-        }
-        break;
-      case SNN_EVENT_INIT_NORMAL:
-        if (!(p.b >= 0.0f)) {
-          fail(SNN_ERROR_INVALID_ARGUMENT,
-               str("normal standard deviation must be >= 0, got ", p.b, "; pass a non-negative stddev"));
-        }
-        break;
-      default:
-        fail(SNN_ERROR_INVALID_ARGUMENT, str("initializer kind ", kind, " is unknown; pass SNN_EVENT_INIT_CONSTANT (0), "
-                                             "SNN_EVENT_INIT_UNIFORM (1) or SNN_EVENT_INIT_NORMAL (2)"));
-    }
-    if (w.numel == 0) return;
-    std::lock_guard<std::mutex> lock(w.backend().mutex());
-    snn_device_info info{};
-    w.backend().get_info(info);
-    event::init_weights_cpu(static_cast<float*>(w.data), w.numel, static_cast<event::InitKind>(kind), p.a, p.b, seed,
-                            offset, info.num_threads > 0 ? info.num_threads : 1);
-  });
-}
-
 namespace {
 
 void create_network(snn_device* device, int32_t solver, snn_event_network** out_network) {
   snn_device& d = api::require_device(device, "device");
-    api::require_ptr(out_network, "out_network");
-    if (!d.backend->host_addressable()) {
-      fail(SNN_ERROR_UNSUPPORTED, str("the event-driven simulator runs on CPU devices only in this release, got ",
-                                      device_kind_name(d.backend->kind()), ":", d.backend->ordinal(),
-                                      "; open a CPU device with snn_device_create(SNN_DEVICE_CPU, 0, ...)"));
-    }
-    auto network = std::make_unique<event::Network>(Ref<snn_device>::share(&d));
-    network->solver = static_cast<event::Solver>(solver);
-    *out_network = new snn_event_network(std::move(network));
+  api::require_ptr(out_network, "out_network");
+  (void)event::fc_forward_op.require_kernel(d.backend->kind());  // a typed error now, not at the first inference
+  auto network = std::make_unique<event::Network>(Ref<snn_device>::share(&d));
+  network->solver = static_cast<event::Solver>(solver);
+  *out_network = new snn_event_network(std::move(network));
 }
 
 }  // namespace
@@ -286,11 +236,11 @@ SNN_API snn_status snn_event_network_infer(snn_event_network* network, int64_t b
     }
 
     std::lock_guard<std::mutex> device_lock(n.device->backend->mutex());
-    const int threads = device_threads(*n.device);
     std::vector<event::LayerOutput> outputs(n.layers.size());
     event::SpikeBatchView input{batch, offsets, indices, times};
     for (size_t l = 0; l < n.layers.size(); ++l) {
-      event::fc_forward_cpu(n.layers[l].args(), input, threads, n.layers[l].scratch, outputs[l]);
+      run(*n.device->backend, event::fc_forward_op,
+          event::FcForwardArgs{n.layers[l].args(), input, &n.layers[l].scratch, &outputs[l]});
       input = outputs[l].view();
     }
     n.outputs.swap(outputs);

@@ -8,10 +8,11 @@
 #include <cstdint>
 
 #include "random/philox.h"
+#include "device/operation.h"
 
 namespace snn {
 
-struct IafArgs {
+struct CurrentIafArgs {
   const float* current;  // [T, B, N] amperes (one block of steps); unused when `weight` is set
   // CPU only (the CUDA backend runs the GEMM first and passes `current`): when set, the kernel
   // projects input [T, B, inputs] through weight [N, inputs] itself, a few steps at a time per task,
@@ -19,6 +20,7 @@ struct IafArgs {
   const float* input;
   const float* weight;
   int64_t inputs;
+  bool weight_input_major;  // weight laid out [inputs, N] instead of [N, inputs]
   const float* bias;     // [N] amperes, or nullptr for none
   float* spikes;         // [T, B, N]
   float* v;              // [B, N] or nullptr (start at v_rest, final value dropped)
@@ -39,20 +41,18 @@ namespace iaf {
 
 // Standard normal number j of step `step` (snn/iaf.h): Box-Muller in double over the uniforms
 // 2j and 2j + 1 of Philox stream (seed, step), i.e. words 2 (j % 2) and 2 (j % 2) + 1 of block j / 2.
-SNN_HOST_DEVICE double normal(uint64_t seed, uint64_t step, uint64_t j) {
+SNN_INLINE double normal(uint64_t seed, uint64_t step, uint64_t j) {
   const philox::Block r = philox::stream_block(j / 2, seed, step);
   const uint32_t w0 = (j & 1) != 0 ? r.v[2] : r.v[0];
   const uint32_t w1 = (j & 1) != 0 ? r.v[3] : r.v[1];
-  const double u0 = static_cast<double>(philox::word_to_uniform(w0));
-  const double u1 = static_cast<double>(philox::word_to_uniform(w1));
-  return sqrt(-2.0 * log(1.0 - u0)) * cos(6.283185307179586 * u1);
+  return philox::normal_radius(philox::word_to_uniform(w0)) * cos(philox::normal_angle(philox::word_to_uniform(w1)));
 }
 
 // One step of one neuron: updates v and the refractory counter c in place, returns the spike (0/1).
 // `x` is the current of this step in amperes (bias and noise included). Written with selects
 // instead of branches so the CPU loop over neurons vectorises; the result is that of the plain
 // "held? else integrate, then fire?" description in snn/iaf.h.
-SNN_HOST_DEVICE float step(const IafArgs& a, double x, float& v, float& c) {
+SNN_INLINE float step(const CurrentIafArgs& a, double x, float& v, float& c) {
   const bool held = c > 0.0f;
   const double vd = static_cast<double>(v);
   const double next = vd + (a.v_rest + a.resistance * x - vd) * a.gain;
@@ -63,4 +63,6 @@ SNN_HOST_DEVICE float step(const IafArgs& a, double x, float& v, float& c) {
 }
 
 }  // namespace iaf
+inline Operation<CurrentIafArgs> current_iaf_op{"integrate-and-fire"};  // device/operation.h
+
 }  // namespace snn

@@ -9,6 +9,8 @@
 
 #include "api/validate.h"
 #include "core/guard.h"
+#include "current_iaf/current_iaf_args.h"
+#include "kernels/args.h"
 #include "snn/iaf.h"
 
 using namespace snn;
@@ -60,6 +62,10 @@ SNN_API snn_status snn_iaf_forward(const snn_tensor* input, const snn_tensor* we
       fail(SNN_ERROR_INVALID_ARGUMENT, str("params.v_thresh (", p.v_thresh, ") must be > params.v_reset (", p.v_reset,
                                            "); otherwise a neuron would fire again straight after its reset"));
     }
+    if (p.weight_layout != SNN_WEIGHT_NEURON_MAJOR && p.weight_layout != SNN_WEIGHT_INPUT_MAJOR) {
+      fail(SNN_ERROR_INVALID_ARGUMENT, str("params.weight_layout ", p.weight_layout, " is unknown; pass "
+                                           "SNN_WEIGHT_NEURON_MAJOR (0) or SNN_WEIGHT_INPUT_MAJOR (1)"));
+    }
     if (!(std::isfinite(p.noise_std) && p.noise_std >= 0.0)) {
       fail(SNN_ERROR_INVALID_ARGUMENT,
            str("params.noise_std must be finite and >= 0, got ", p.noise_std, "; pass 0 for no noise"));
@@ -84,11 +90,17 @@ SNN_API snn_status snn_iaf_forward(const snn_tensor* input, const snn_tensor* we
     if (weight != nullptr) {
       w = &api::require_tensor(weight, "weight");
       api::require_dtype(*w, SNN_DTYPE_FLOAT32, "weight");
-      if (w->rank != 2 || w->shape[0] != N || w->shape[1] != n_in) {
+      const bool by_input = p.weight_layout == SNN_WEIGHT_INPUT_MAJOR;
+      if (w->rank != 2 || w->shape[0] != (by_input ? n_in : N) || w->shape[1] != (by_input ? N : n_in)) {
         fail(SNN_ERROR_INVALID_ARGUMENT,
-             str("weight ", shape_string(w->rank, w->shape), " does not match input ", shape_string(3, x.shape),
-                 " and spikes ", shape_string(3, out.shape), "; pass float32 [", N, ", ", n_in,
-                 "] (row n: the weights into neuron n), or NULL when input is already the current"));
+             by_input ? str("weight ", shape_string(w->rank, w->shape), " does not match input ",
+                            shape_string(3, x.shape), " and spikes ", shape_string(3, out.shape), "; pass float32 [",
+                            n_in, ", ", N, "] (params.weight_layout is SNN_WEIGHT_INPUT_MAJOR: row i holds input i's "
+                            "weights into every neuron), or NULL when input is already the current")
+                      : str("weight ", shape_string(w->rank, w->shape), " does not match input ",
+                            shape_string(3, x.shape), " and spikes ", shape_string(3, out.shape), "; pass float32 [",
+                            N, ", ", n_in, "] (row n: the weights into neuron n), or NULL when input is already the "
+                            "current"));
       }
       api::require_same_device(x, "input", *w, "weight");
       args.push_back({w, "weight", false});
@@ -170,7 +182,7 @@ SNN_API snn_status snn_iaf_forward(const snn_tensor* input, const snn_tensor* we
     }
 
     const double h = p.dt / p.tau_mem;
-    IafArgs a{};
+    CurrentIafArgs a{};
     a.bias = api::float_data(b);
     a.v = api::float_data(st[0]);
     a.refractory = api::float_data(st[1]);
@@ -198,6 +210,7 @@ SNN_API snn_status snn_iaf_forward(const snn_tensor* input, const snn_tensor* we
         a.input = static_cast<const float*>(x.data);
         a.weight = static_cast<const float*>(w->data);
         a.inputs = n_in;
+        a.weight_input_major = p.weight_layout == SNN_WEIGHT_INPUT_MAJOR;
       } else if (w != nullptr) {
         LinearArgs la{};
         la.input = static_cast<const float*>(x.data) + t0 * B * n_in;
@@ -207,7 +220,8 @@ SNN_API snn_status snn_iaf_forward(const snn_tensor* input, const snn_tensor* we
         la.rows = steps * B;
         la.outputs = N;
         la.inputs = n_in;
-        out.backend().linear(la);
+        la.weight_input_major = p.weight_layout == SNN_WEIGHT_INPUT_MAJOR;
+        run(out.backend(), linear_op, la);
         a.current = static_cast<const float*>(scratch_current->data);
       } else {
         a.current = static_cast<const float*>(x.data);
@@ -216,7 +230,7 @@ SNN_API snn_status snn_iaf_forward(const snn_tensor* input, const snn_tensor* we
       a.record_v = rec != nullptr ? static_cast<float*>(rec->data) + t0 * per_step : nullptr;
       a.steps = steps;
       a.step0 = p.step + static_cast<uint64_t>(t0);
-      out.backend().iaf(a);
+      run(out.backend(), current_iaf_op, a);
     }
   });
 }

@@ -1,22 +1,19 @@
-// The argument block of the PySNN neuron kernel (snn/pysnn_neuron.h), shared by the CPU (.cpp)
+// The argument block of the trace-neuron kernel (snn/trace_neuron.h), shared by the CPU (.cpp)
 // and CUDA (.cu) implementations, and the one definition of a step's arithmetic, compiled by g++
 // and nvcc without floating-point contraction so both backends round every operation alike.
 #pragma once
 
 #include <cstdint>
 
-#if defined(__CUDACC__)
-#define SNN_PYSNN_INLINE __host__ __device__ __forceinline__
-#else
-#define SNN_PYSNN_INLINE __attribute__((always_inline)) inline
-#endif
+#include "core/inline.h"
+#include "device/operation.h"
 
 namespace snn {
 
-enum class PysnnModel : int32_t { kInput = 0, kIf = 1, kLif = 2, kAdaptiveLif = 3 };  // = snn_pysnn_model
+enum class TraceNeuronModel : int32_t { kInput = 0, kIf = 1, kLif = 2, kAdaptiveLif = 3 };  // = snn_trace_neuron_model
 
 // Loop-invariant constants, already derived from the parameters (decays or dt / tau).
-struct PysnnConsts {
+struct TraceNeuronConsts {
   float thresh;        // resting threshold
   float v_rest;
   float alpha_v;
@@ -30,7 +27,7 @@ struct PysnnConsts {
   float th_decay;      // linear: tau_thresh; exponential: dt / tau_thresh
 };
 
-struct PysnnNeuronArgs {
+struct TraceNeuronArgs {
   const float* input;  // [T, B, N]
   float* spikes;       // [T, B, N]
   float* trace_out;    // [T, B, N]
@@ -43,31 +40,31 @@ struct PysnnNeuronArgs {
   int64_t steps;    // T >= 1
   int64_t batch;    // B
   int64_t neurons;  // N (the product of the cell dimensions)
-  PysnnModel model;
+  TraceNeuronModel model;
   bool exponential;
-  PysnnConsts c;
+  TraceNeuronConsts c;
 };
 
-namespace pysnn {
+namespace trace {
 
 // The state of one neuron between steps.
 struct Cell {
   float v, trace, ref, th;
 };
 
-SNN_PYSNN_INLINE Cell rest(const PysnnConsts& c) { return Cell{c.v_rest, 0.0f, 0.0f, c.thresh}; }
+SNN_INLINE Cell rest(const TraceNeuronConsts& c) { return Cell{c.v_rest, 0.0f, 0.0f, c.thresh}; }
 
 // One step of one neuron with input x; returns the spike (Input: x itself). Branch-free, so the
 // CPU loop over neurons vectorises.
-template <PysnnModel M, bool kExp>
-SNN_PYSNN_INLINE float step(float x, const PysnnConsts& c, Cell& s) {
+template <TraceNeuronModel M, bool kExp>
+SNN_INLINE float step(float x, const TraceNeuronConsts& c, Cell& s) {
   float spike;
-  if constexpr (M == PysnnModel::kInput) {
+  if constexpr (M == TraceNeuronModel::kInput) {
     spike = x;
   } else {
     const bool held = s.ref > 0.0f;
     float v;
-    if constexpr (M == PysnnModel::kIf) {
+    if constexpr (M == TraceNeuronModel::kIf) {
       v = s.v + c.alpha_v * x;
     } else if constexpr (kExp) {
       v = s.v + c.v_decay * (-(s.v - c.v_rest) + c.alpha_v * x);
@@ -75,10 +72,10 @@ SNN_PYSNN_INLINE float step(float x, const PysnnConsts& c, Cell& s) {
       v = c.v_rest + ((s.v - c.v_rest) * c.v_decay + c.alpha_v * x);
     }
     v = held ? s.v : v;
-    const float th = M == PysnnModel::kAdaptiveLif ? s.th : c.thresh;
+    const float th = M == TraceNeuronModel::kAdaptiveLif ? s.th : c.thresh;
     const bool fire = v >= th;
     spike = fire ? 1.0f : 0.0f;
-    if constexpr (M == PysnnModel::kAdaptiveLif) {
+    if constexpr (M == TraceNeuronModel::kAdaptiveLif) {
       if constexpr (kExp) {
         s.th = s.th + c.th_decay * (-(s.th - c.thresh) + c.alpha_thresh * spike);
       } else {
@@ -100,18 +97,20 @@ SNN_PYSNN_INLINE float step(float x, const PysnnConsts& c, Cell& s) {
 
 // Calls fn.template operator()<M, kExp>() for the variant the arguments select. Host code only.
 template <class Fn>
-inline void dispatch(const PysnnNeuronArgs& a, Fn&& fn) {
-#define SNN_PYSNN_VARIANTS(M)                             \
+inline void dispatch(const TraceNeuronArgs& a, Fn&& fn) {
+#define SNN_TRACE_NEURON_VARIANTS(M)                             \
   if (a.exponential) fn.template operator()<M, true>(); \
   else fn.template operator()<M, false>();
   switch (a.model) {
-    case PysnnModel::kInput: SNN_PYSNN_VARIANTS(PysnnModel::kInput) break;
-    case PysnnModel::kIf: SNN_PYSNN_VARIANTS(PysnnModel::kIf) break;
-    case PysnnModel::kLif: SNN_PYSNN_VARIANTS(PysnnModel::kLif) break;
-    case PysnnModel::kAdaptiveLif: SNN_PYSNN_VARIANTS(PysnnModel::kAdaptiveLif) break;
+    case TraceNeuronModel::kInput: SNN_TRACE_NEURON_VARIANTS(TraceNeuronModel::kInput) break;
+    case TraceNeuronModel::kIf: SNN_TRACE_NEURON_VARIANTS(TraceNeuronModel::kIf) break;
+    case TraceNeuronModel::kLif: SNN_TRACE_NEURON_VARIANTS(TraceNeuronModel::kLif) break;
+    case TraceNeuronModel::kAdaptiveLif: SNN_TRACE_NEURON_VARIANTS(TraceNeuronModel::kAdaptiveLif) break;
   }
-#undef SNN_PYSNN_VARIANTS
+#undef SNN_TRACE_NEURON_VARIANTS
 }
 
-}  // namespace pysnn
+}  // namespace trace
+inline Operation<TraceNeuronArgs> trace_neuron_op{"trace neuron"};  // device/operation.h
+
 }  // namespace snn

@@ -16,7 +16,7 @@
 #include <vector>
 
 #include "kernels/neuron_tasks.h"
-#include "iaf/iaf_cpu.h"
+#include "current_iaf/current_iaf_cpu.h"
 
 namespace snn::cpu {
 namespace {
@@ -26,7 +26,7 @@ constexpr int64_t kProjectSteps = 256;  // 256 steps x 512 neurons x 4 B = 512 K
 
 // The neurons' state and constants for one task: batch row b, neurons [n0, n0 + n).
 struct Task {
-  const IafArgs& a;
+  const CurrentIafArgs& a;
   int64_t b, n0, n;
   float* v;
   float* c;
@@ -39,7 +39,7 @@ struct Task {
 template <bool kNoise>
 __attribute__((always_inline)) inline void run(const Task& k, int64_t t0, int64_t steps,
                                                const float* __restrict__ currents, int64_t current_stride) {
-  const IafArgs cfg = k.a;  // a local copy: stores to the outputs cannot alias it
+  const CurrentIafArgs cfg = k.a;  // a local copy: stores to the outputs cannot alias it
   const int64_t stride = cfg.batch * cfg.neurons;
   const int64_t base = k.b * cfg.neurons + k.n0;
   float* __restrict__ v = k.v;
@@ -67,7 +67,7 @@ __attribute__((always_inline)) inline void run(const Task& k, int64_t t0, int64_
 
 template <bool kNoise>
 __attribute__((always_inline)) inline void run_all(const Task& k) {
-  const IafArgs& a = k.a;
+  const CurrentIafArgs& a = k.a;
   if (a.weight == nullptr) {
     const int64_t stride = a.batch * a.neurons;
     run<kNoise>(k, 0, a.steps, a.current + k.b * a.neurons + k.n0, stride);
@@ -78,17 +78,18 @@ __attribute__((always_inline)) inline void run_all(const Task& k) {
   // Leading dimensions of at least 1, as BLAS requires even for an empty sum (no inputs: currents 0).
   const blasint n = static_cast<blasint>(k.n), inputs = static_cast<blasint>(a.inputs);
   const blasint lda = static_cast<blasint>(std::max<int64_t>(1, a.batch * a.inputs));
-  const blasint ldb = std::max<blasint>(1, inputs);
+  const bool by_input = a.weight_input_major;  // weight [inputs, N]: neuron n0's column starts at n0
+  const blasint ldb = std::max<blasint>(1, by_input ? static_cast<blasint>(a.neurons) : inputs);
+  const float* const w = a.weight + (by_input ? k.n0 : k.n0 * a.inputs);
   for (int64_t t0 = 0; t0 < a.steps; t0 += kProjectSteps) {
     const int64_t steps = std::min(kProjectSteps, a.steps - t0);
-    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, static_cast<blasint>(steps), n, inputs, 1.0f,
-                a.input + (t0 * a.batch + k.b) * a.inputs, lda, a.weight + k.n0 * a.inputs, ldb, 0.0f,
-                k.currents, n);
+    cblas_sgemm(CblasRowMajor, CblasNoTrans, by_input ? CblasNoTrans : CblasTrans, static_cast<blasint>(steps), n,
+                inputs, 1.0f, a.input + (t0 * a.batch + k.b) * a.inputs, lda, w, ldb, 0.0f, k.currents, n);
     run<kNoise>(k, t0, steps, k.currents, k.n);
   }
 }
 
-__attribute__((target_clones("avx512f", "avx2", "default"))) void task(const IafArgs& a, int64_t b, int64_t n0, int64_t n,
+__attribute__((target_clones("avx512f", "avx2", "default"))) void task(const CurrentIafArgs& a, int64_t b, int64_t n0, int64_t n,
                                                                       float* currents) {
   alignas(64) float v[kMaxChunk], c[kMaxChunk], sink[kMaxChunk];
   alignas(64) double bias[kMaxChunk];
@@ -107,7 +108,7 @@ __attribute__((target_clones("avx512f", "avx2", "default"))) void task(const Iaf
 
 }  // namespace
 
-void iaf(const IafArgs& a, int threads) {
+void current_iaf(const CurrentIafArgs& a, int threads) {
   // The projection's buffers, one per thread, allocated here: nothing may throw inside the parallel region.
   const size_t per_thread = static_cast<size_t>(kProjectSteps * kMaxChunk);
   std::vector<float> currents(a.weight != nullptr ? per_thread * static_cast<size_t>(std::max(threads, 1)) : 0);
@@ -117,3 +118,5 @@ void iaf(const IafArgs& a, int threads) {
 }
 
 }  // namespace snn::cpu
+
+SNN_REGISTER_CPU_KERNEL(snn::current_iaf_op, snn::cpu::current_iaf);

@@ -1,4 +1,4 @@
-// snn_pysnn_neuron_forward: validate the constants (each rule named in the message), shapes,
+// snn_trace_neuron_forward: validate the constants (each rule named in the message), shapes,
 // devices and aliasing, derive the kernel's constants, then run the backend's kernel.
 #include <cmath>
 #include <mutex>
@@ -8,7 +8,8 @@
 #include "api/validate.h"
 #include "core/guard.h"
 #include "device/backend.h"
-#include "snn/pysnn_neuron.h"
+#include "snn/trace_neuron.h"
+#include "trace_neurons/trace_neuron_args.h"
 
 using namespace snn;
 
@@ -26,15 +27,15 @@ float decay_or_rate(float tau, float dt, bool exponential, const char* name, con
   if (exponential) {
     if (!(std::isfinite(tau) && tau > 0.0f)) {
       fail(SNN_ERROR_INVALID_ARGUMENT,
-           str("params.", name, " must be a finite time constant > 0 with update_type SNN_PYSNN_EXPONENTIAL, got ",
+           str("params.", name, " must be a finite time constant > 0 with update_type SNN_TRACE_UPDATE_EXPONENTIAL, got ",
                tau, "; pass the ", what, " time constant in the units of dt"));
     }
     return dt / tau;
   }
   if (!(tau >= 0.0f && tau <= 1.0f)) {
     fail(SNN_ERROR_INVALID_ARGUMENT,
-         str("params.", name, " must be a decay factor in [0, 1] with update_type SNN_PYSNN_LINEAR, got ", tau,
-             "; pass the ", what, " decay per step (e.g. exp(-dt / tau)), or use SNN_PYSNN_EXPONENTIAL for a "
+         str("params.", name, " must be a decay factor in [0, 1] with update_type SNN_TRACE_UPDATE_LINEAR, got ", tau,
+             "; pass the ", what, " decay per step (e.g. exp(-dt / tau)), or use SNN_TRACE_UPDATE_EXPONENTIAL for a "
              "time constant"));
   }
   return tau;
@@ -42,35 +43,35 @@ float decay_or_rate(float tau, float dt, bool exponential, const char* name, con
 
 }  // namespace
 
-SNN_API snn_status snn_pysnn_neuron_forward(const snn_tensor* input, const snn_pysnn_neuron_params* params,
-                                            const snn_pysnn_neuron_state* state, snn_tensor* spikes,
+SNN_API snn_status snn_trace_neuron_forward(const snn_tensor* input, const snn_trace_neuron_params* params,
+                                            const snn_trace_neuron_state* state, snn_tensor* spikes,
                                             snn_tensor* trace_out, snn_tensor* record_v) {
-  return guard("snn_pysnn_neuron_forward", [&] {
+  return guard("snn_trace_neuron_forward", [&] {
     const snn_tensor& x = api::require_tensor(input, "input");
     api::require_ptr(params, "params");
     snn_tensor& s_out = api::require_tensor(spikes, "spikes");
     snn_tensor& tr_out = api::require_tensor(trace_out, "trace_out");
-    const snn_pysnn_neuron_params p = *params;
+    const snn_trace_neuron_params p = *params;
 
-    if (p.model < SNN_PYSNN_INPUT || p.model > SNN_PYSNN_ADAPTIVE_LIF) {
-      fail(SNN_ERROR_INVALID_ARGUMENT, str("params.model ", p.model, " is unknown; pass SNN_PYSNN_INPUT (0), "
-                                           "SNN_PYSNN_IF (1), SNN_PYSNN_LIF (2) or SNN_PYSNN_ADAPTIVE_LIF (3)"));
+    if (p.model < SNN_TRACE_NEURON_INPUT || p.model > SNN_TRACE_NEURON_ADAPTIVE_LIF) {
+      fail(SNN_ERROR_INVALID_ARGUMENT, str("params.model ", p.model, " is unknown; pass SNN_TRACE_NEURON_INPUT (0), "
+                                           "SNN_TRACE_NEURON_IF (1), SNN_TRACE_NEURON_LIF (2) or SNN_TRACE_NEURON_ADAPTIVE_LIF (3)"));
     }
-    if (p.update_type != SNN_PYSNN_LINEAR && p.update_type != SNN_PYSNN_EXPONENTIAL) {
+    if (p.update_type != SNN_TRACE_UPDATE_LINEAR && p.update_type != SNN_TRACE_UPDATE_EXPONENTIAL) {
       fail(SNN_ERROR_INVALID_ARGUMENT, str("params.update_type ", p.update_type, " is unknown; pass "
-                                           "SNN_PYSNN_LINEAR (0) or SNN_PYSNN_EXPONENTIAL (1)"));
+                                           "SNN_TRACE_UPDATE_LINEAR (0) or SNN_TRACE_UPDATE_EXPONENTIAL (1)"));
     }
-    const bool exponential = p.update_type == SNN_PYSNN_EXPONENTIAL;
-    const bool input_model = p.model == SNN_PYSNN_INPUT;
-    const bool leaky = p.model == SNN_PYSNN_LIF || p.model == SNN_PYSNN_ADAPTIVE_LIF;
-    const bool adaptive = p.model == SNN_PYSNN_ADAPTIVE_LIF;
+    const bool exponential = p.update_type == SNN_TRACE_UPDATE_EXPONENTIAL;
+    const bool input_model = p.model == SNN_TRACE_NEURON_INPUT;
+    const bool leaky = p.model == SNN_TRACE_NEURON_LIF || p.model == SNN_TRACE_NEURON_ADAPTIVE_LIF;
+    const bool adaptive = p.model == SNN_TRACE_NEURON_ADAPTIVE_LIF;
 
     if (!(std::isfinite(p.dt) && p.dt > 0.0f)) {
       fail(SNN_ERROR_INVALID_ARGUMENT, str("params.dt must be finite and > 0, got ", p.dt,
                                            "; pass the duration of one time step"));
     }
     require_finite(p.alpha_t, "alpha_t", "trace increment per spike");
-    PysnnConsts c{};
+    TraceNeuronConsts c{};
     c.dt = p.dt;
     c.half_dt = 0.5f * p.dt;
     c.alpha_t = p.alpha_t;
@@ -127,7 +128,7 @@ SNN_API snn_status snn_pysnn_neuron_forward(const snn_tensor* input, const snn_p
     snn_tensor* rv = nullptr;
     if (record_v != nullptr) {
       if (input_model) {
-        fail(SNN_ERROR_INVALID_ARGUMENT, "record_v is given but SNN_PYSNN_INPUT has no voltage; pass NULL");
+        fail(SNN_ERROR_INVALID_ARGUMENT, "record_v is given but SNN_TRACE_NEURON_INPUT has no voltage; pass NULL");
       }
       rv = &api::require_tensor(record_v, "record_v");
       sequence(*rv, "record_v");
@@ -162,7 +163,7 @@ SNN_API snn_status snn_pysnn_neuron_forward(const snn_tensor* input, const snn_p
     }
     if (x.numel == 0) return;
 
-    PysnnNeuronArgs a{};
+    TraceNeuronArgs a{};
     a.input = static_cast<const float*>(x.data);
     a.spikes = static_cast<float*>(s_out.data);
     a.trace_out = static_cast<float*>(tr_out.data);
@@ -174,10 +175,10 @@ SNN_API snn_status snn_pysnn_neuron_forward(const snn_tensor* input, const snn_p
     a.steps = x.shape[0];
     a.batch = x.shape[1];
     a.neurons = x.numel / (x.shape[0] * x.shape[1]);
-    a.model = static_cast<PysnnModel>(p.model);
+    a.model = static_cast<TraceNeuronModel>(p.model);
     a.exponential = exponential;
     a.c = c;
     std::lock_guard<std::mutex> lock(s_out.backend().mutex());
-    s_out.backend().pysnn_neuron(a);
+    run(s_out.backend(), trace_neuron_op, a);
   });
 }

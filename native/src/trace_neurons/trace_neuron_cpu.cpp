@@ -1,14 +1,14 @@
-// PySNN's neurons (snn/pysnn_neuron.h) on the CPU.
+// Neurons with traces (snn/trace_neuron.h) on the CPU.
 //
 // Each task owns one batch row b and a run of neurons, keeps their state in small local arrays
 // and walks time inside; the loop over neurons is branch-free and contiguous so gcc vectorises
 // it, and the task is compiled for AVX2 and baseline x86-64 with the best clone picked at load
-// time (the layout of the Spyx family's kernel, neurons/neuron_cpu.cpp).
+// time (the layout of the neuron family's kernel, neurons/neuron_cpu.cpp).
 #include <algorithm>
 #include <cstring>
 
 #include "kernels/neuron_tasks.h"
-#include "pysnn/pysnn_neuron_cpu.h"
+#include "trace_neurons/trace_neuron_cpu.h"
 
 namespace snn::cpu {
 namespace {
@@ -29,13 +29,13 @@ void store(float* state, const float* src, int64_t offset, int64_t n) {
 }
 
 struct ChunkRun {
-  const PysnnNeuronArgs& a;
+  const TraceNeuronArgs& a;
   Local& L;
   int64_t b, n0, n;
 
-  template <PysnnModel M, bool kExp>
+  template <TraceNeuronModel M, bool kExp>
   __attribute__((always_inline)) void operator()() const {
-    const PysnnConsts c = a.c;  // a local copy: stores to the outputs cannot alias it
+    const TraceNeuronConsts c = a.c;  // a local copy: stores to the outputs cannot alias it
     const int64_t stride = a.batch * a.neurons;
     const int64_t base = b * a.neurons + n0;
     float* __restrict__ v = L.v;
@@ -48,42 +48,44 @@ struct ChunkRun {
       float* __restrict__ out = a.spikes + row;
       float* __restrict__ trace_out = a.trace_out + row;
       for (int64_t j = 0; j < n; ++j) {
-        pysnn::Cell s{v[j], tr[j], ref[j], th[j]};
-        out[j] = pysnn::step<M, kExp>(x[j], c, s);
+        trace::Cell s{v[j], tr[j], ref[j], th[j]};
+        out[j] = trace::step<M, kExp>(x[j], c, s);
         trace_out[j] = s.trace;
         tr[j] = s.trace;
-        if constexpr (M != PysnnModel::kInput) {
+        if constexpr (M != TraceNeuronModel::kInput) {
           v[j] = s.v;
           ref[j] = s.ref;
         }
-        if constexpr (M == PysnnModel::kAdaptiveLif) th[j] = s.th;
+        if constexpr (M == TraceNeuronModel::kAdaptiveLif) th[j] = s.th;
       }
       if (a.record_v != nullptr) std::memcpy(a.record_v + row, v, static_cast<size_t>(n) * sizeof(float));
     }
   }
 };
 
-__attribute__((target_clones("avx2", "default"))) void task(const PysnnNeuronArgs& a, int64_t b, int64_t n0,
+__attribute__((target_clones("avx2", "default"))) void task(const TraceNeuronArgs& a, int64_t b, int64_t n0,
                                                             int64_t n) {
   Local L;
   const int64_t offset = b * a.neurons + n0;
-  const pysnn::Cell r = pysnn::rest(a.c);
+  const trace::Cell r = trace::rest(a.c);
   load(L.v, a.v, offset, n, r.v);
   load(L.trace, a.trace, offset, n, r.trace);
   load(L.ref, a.refractory, offset, n, r.ref);
   load(L.th, a.threshold, offset, n, r.th);
-  pysnn::dispatch(a, ChunkRun{a, L, b, n0, n});
+  trace::dispatch(a, ChunkRun{a, L, b, n0, n});
   store(a.trace, L.trace, offset, n);
-  if (a.model == PysnnModel::kInput) return;
+  if (a.model == TraceNeuronModel::kInput) return;
   store(a.v, L.v, offset, n);
   store(a.refractory, L.ref, offset, n);
-  if (a.model == PysnnModel::kAdaptiveLif) store(a.threshold, L.th, offset, n);
+  if (a.model == TraceNeuronModel::kAdaptiveLif) store(a.threshold, L.th, offset, n);
 }
 
 }  // namespace
 
-void pysnn_neuron(const PysnnNeuronArgs& a, int threads) {
+void trace_neuron(const TraceNeuronArgs& a, int threads) {
   for_each_neuron_chunk(a.batch, a.neurons, threads, [&](int64_t b, int64_t n0, int64_t n) { task(a, b, n0, n); });
 }
 
 }  // namespace snn::cpu
+
+SNN_REGISTER_CPU_KERNEL(snn::trace_neuron_op, snn::cpu::trace_neuron);

@@ -4,8 +4,8 @@
 
 #include <cuda_runtime_api.h>
 
-#include "iaf/iaf_args.h"
+#include "current_iaf/current_iaf_args.h"
 
 namespace snn::cuda {
-cudaError_t iaf(const IafArgs& args, cudaStream_t stream);
+cudaError_t current_iaf(const CurrentIafArgs& args, cudaStream_t stream);
 }  // namespace snn::cuda

@@ -6,27 +6,27 @@
  * by a decay factor or by an Euler step dt / tau, count the refractory period down in time units,
  * carry a spike trace and, for the adaptive LIF, a threshold that relaxes to its resting value.
  * Equations and the differences from PySNN: docs/neurons.md ("PySNN neurons"). */
-#ifndef SNN_PYSNN_NEURON_H
-#define SNN_PYSNN_NEURON_H
+#ifndef SNN_TRACE_NEURON_H
+#define SNN_TRACE_NEURON_H
 
 #include "snn/tensor.h"
 
-typedef enum snn_pysnn_model {
-  SNN_PYSNN_INPUT = 0,       /* pysnn.neuron.Input: the input passes through as spikes, only a trace is kept */
-  SNN_PYSNN_IF = 1,          /* IFNeuron: v += alpha_v * x */
-  SNN_PYSNN_LIF = 2,         /* LIFNeuron: leak towards v_rest */
-  SNN_PYSNN_ADAPTIVE_LIF = 3 /* AdaptiveLIFNeuron: LIF whose threshold rises with each spike and relaxes back */
-} snn_pysnn_model;
+typedef enum snn_trace_neuron_model {
+  SNN_TRACE_NEURON_INPUT = 0,       /* PySNN-style Input: the input passes through as spikes, only a trace is kept */
+  SNN_TRACE_NEURON_IF = 1,          /* IFNeuron: v += alpha_v * x */
+  SNN_TRACE_NEURON_LIF = 2,         /* LIFNeuron: leak towards v_rest */
+  SNN_TRACE_NEURON_ADAPTIVE_LIF = 3 /* AdaptiveLIFNeuron: LIF whose threshold rises with each spike and relaxes back */
+} snn_trace_neuron_model;
 
-typedef enum snn_pysnn_update {
-  SNN_PYSNN_LINEAR = 0,     /* PySNN update_type="linear": tau_* are decay factors per step, in [0, 1] */
-  SNN_PYSNN_EXPONENTIAL = 1 /* update_type="exponential": tau_* are time constants (> 0), Euler steps of dt / tau */
-} snn_pysnn_update;
+typedef enum snn_trace_update {
+  SNN_TRACE_UPDATE_LINEAR = 0,     /* PySNN update_type="linear": tau_* are decay factors per step, in [0, 1] */
+  SNN_TRACE_UPDATE_EXPONENTIAL = 1 /* update_type="exponential": tau_* are time constants (> 0), Euler steps of dt / tau */
+} snn_trace_update;
 
 /* The constants of one population. Fields a model does not use are ignored (not checked). */
-typedef struct snn_pysnn_neuron_params {
-  int32_t model;         /* snn_pysnn_model */
-  int32_t update_type;   /* snn_pysnn_update: the trace's update (every model), the leak (LIF, adaptive), the threshold's (adaptive) */
+typedef struct snn_trace_neuron_params {
+  int32_t model;         /* snn_trace_neuron_model */
+  int32_t update_type;   /* snn_trace_update: the trace's update (every model), the leak (LIF, adaptive), the threshold's (adaptive) */
   float thresh;          /* firing threshold (resting threshold of the adaptive LIF), finite */
   float v_rest;          /* resting and reset voltage, finite */
   float alpha_v;         /* input scale: v gains alpha_v * x, finite */
@@ -37,19 +37,19 @@ typedef struct snn_pysnn_neuron_params {
   float tau_t;           /* trace decay per step in [0, 1] (linear) or time constant > 0 (exponential) */
   float alpha_thresh;    /* adaptive: threshold increment scale per spike, finite */
   float tau_thresh;      /* adaptive: threshold decay per step in [0, 1] (linear) or time constant > 0 (exponential) */
-} snn_pysnn_neuron_params;
+} snn_trace_neuron_params;
 
 /* The state carried from one step (and one call) to the next, each float32 [B, ...cells]. A field
  * the model uses may be a tensor (its initial value on entry, its final value on return) or NULL
  * (starts at rest: v = v_rest, trace = 0, refractory = 0, threshold = thresh; the final value is
  * dropped); fields the model does not use (Input: all but trace; threshold: only the adaptive
  * LIF) are ignored and left untouched. */
-typedef struct snn_pysnn_neuron_state {
+typedef struct snn_trace_neuron_state {
   snn_tensor* v;          /* membrane voltage after the last step (after reset) */
   snn_tensor* trace;      /* postsynaptic trace */
   snn_tensor* refractory; /* refractory time left (> 0: the voltage is held), in the units of dt */
   snn_tensor* threshold;  /* adaptive LIF: the current threshold */
-} snn_pysnn_neuron_state;
+} snn_trace_neuron_state;
 
 /* Runs the population over T >= 1 steps. For every (t, b, n), in float32 with each operation
  * rounded on its own (no FMA), x = input[t, b, n], kv = dt / tau_v, kt = dt / tau_t,
@@ -70,8 +70,8 @@ typedef struct snn_pysnn_neuron_state {
  * input: float32 [T, B, ...cells] (rank >= 3). spikes, trace_out: float32, input's shape.
  * state: optional (NULL: everything starts at rest). record_v: float32, input's shape, or NULL
  * (not for Input). Outputs and state must not share memory with each other or with the input. */
-SNN_API snn_status snn_pysnn_neuron_forward(const snn_tensor* input, const snn_pysnn_neuron_params* params,
-                                            const snn_pysnn_neuron_state* state, snn_tensor* spikes,
+SNN_API snn_status snn_trace_neuron_forward(const snn_tensor* input, const snn_trace_neuron_params* params,
+                                            const snn_trace_neuron_state* state, snn_tensor* spikes,
                                             snn_tensor* trace_out, snn_tensor* record_v);
 
-#endif /* SNN_PYSNN_NEURON_H */
+#endif /* SNN_TRACE_NEURON_H */

@@ -1,8 +1,8 @@
 // CPU and CUDA entry points of the integrate-and-fire kernel (snn/iaf.h).
 #pragma once
 
-#include "iaf/iaf_args.h"
+#include "current_iaf/current_iaf_args.h"
 
 namespace snn::cpu {
-void iaf(const IafArgs& args, int threads);
+void current_iaf(const CurrentIafArgs& args, int threads);
 }  // namespace snn::cpu
