@@ -118,10 +118,10 @@ public enum snn_neuron_model
 /// <summary>C enum <c>snn_spike_timing</c>.</summary>
 public enum snn_spike_timing
 {
-    /// <summary>Spyx: s = H(V - theta) from the state entering the step, then integrate</summary>
+    /// <summary>s = H(V - theta) from the state entering the step, then integrate</summary>
     SNN_SPIKE_BEFORE_INPUT = 0,
 
-    /// <summary>snnTorch, PySNN, Rockpool: integrate, then s = H(V' - theta)</summary>
+    /// <summary>integrate, then s = H(V' - theta)</summary>
     SNN_SPIKE_AFTER_INPUT = 1,
 }
 
@@ -146,10 +146,10 @@ public enum snn_event_solver
     SNN_EVENT_SOLVER_EXACT = 0,
 
     /// <summary>
-    /// EvSpikeSim 0.5.0's arithmetic bit for bit: float32 state, its double-precision exp and log
+    /// The reference simulator's arithmetic bit for bit (docs/event-driven.md): float32 state, its double-precision exp and log
     /// rounded to float32, and its acceptance test current &lt; t &lt; next, which misses a crossing that
     /// falls within rounding of an input (the neuron then stays silent until its membrane dips below
-    /// threshold). Equal output times are ordered by neuron index. For comparisons with EvSpikeSim.
+    /// threshold). Equal output times are ordered by neuron index. For comparisons with that simulator.
     /// </summary>
     SNN_EVENT_SOLVER_FLOAT32 = 1,
 }
@@ -157,7 +157,7 @@ public enum snn_event_solver
 /// <summary>C enum <c>snn_trace_neuron_model</c>.</summary>
 public enum snn_trace_neuron_model
 {
-    /// <summary>PySNN-style Input: the input passes through as spikes, only a trace is kept</summary>
+    /// <summary>input layer: the input passes through as spikes, only a trace is kept</summary>
     SNN_TRACE_NEURON_INPUT = 0,
 
     /// <summary>IFNeuron: v += alpha_v * x</summary>
@@ -173,7 +173,7 @@ public enum snn_trace_neuron_model
 /// <summary>C enum <c>snn_trace_update</c>.</summary>
 public enum snn_trace_update
 {
-    /// <summary>PySNN update_type="linear": tau_* are decay factors per step, in [0, 1]</summary>
+    /// <summary>tau_* are decay factors per step, in [0, 1]</summary>
     SNN_TRACE_UPDATE_LINEAR = 0,
 
     /// <summary>update_type="exponential": tau_* are time constants (&gt; 0), Euler steps of dt / tau</summary>

@@ -15,8 +15,7 @@ public static unsafe partial class Methods
     /// <summary>
     /// Version of this ABI. Within a version it only grows: new functions are appended, shipped
     /// signatures and struct layouts never change. Version 2 broke version 1 (entry points named by
-    /// what they compute: snn_pysnn_* became snn_trace_*, snn_lif_forward is snn_neuron_forward with
-    /// SNN_NEURON_LIF). Callers compare it with snn_api_version() and snn_supports_api_version().
+    /// what they compute; docs/c-abi.md lists the renames). Callers compare it with snn_api_version() and snn_supports_api_version().
     /// </summary>
     [NativeTypeName("#define SNN_API_VERSION 2")]
     public const int SNN_API_VERSION = 2;
@@ -218,7 +217,7 @@ public static unsafe partial class Methods
     /// ascending order, neurons that did not spike skipped: exact and deterministic), where s is
     /// this step's spikes under SNN_SPIKE_BEFORE_INPUT and the previous step's otherwise
     /// (state-&gt;spikes, or 0, at t = 0). With theta_e = threshold (+ A for ALIF) and
-    /// n = spike count (0/1, or the multi-spike count), SNN_SPIKE_BEFORE_INPUT (Spyx) is
+    /// n = spike count (0/1, or the multi-spike count), SNN_SPIKE_BEFORE_INPUT is
     ///   IF:  n = H(V - theta_e); V' = V + x [+ r] - n theta_e
     ///   LIF, ALIF: n = H(V - theta_e); V' = beta V + x [+ r] - n theta_e
     ///   CuBaLIF: n = H(V - theta); V -= n theta; I' = alpha I + x [+ r]; V' = beta V + I'
@@ -239,14 +238,14 @@ public static unsafe partial class Methods
     public static extern snn_status snn_neuron_forward([NativeTypeName("const snn_tensor *")] snn_tensor* input, [NativeTypeName("const snn_neuron_params *")] snn_neuron_params* @params, [NativeTypeName("const snn_tensor *")] snn_tensor* recurrent_weight, [NativeTypeName("const snn_neuron_state *")] snn_neuron_state* state, snn_tensor* output, [NativeTypeName("const snn_neuron_record *")] snn_neuron_record* record);
 
     /// <summary>
-    /// Spike counts per neuron (Spyx's ActivityRegularization): counts[b, n] += spikes[t, b, n] for
+    /// Spike counts per neuron (activity regularisation): counts[b, n] += spikes[t, b, n] for
     /// t = 0 .. T-1 in order. spikes: float32 [T, B, N]; counts: float32 [B, N], accumulated into.
     /// </summary>
     [DllImport("snn", CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
     public static extern snn_status snn_spike_count([NativeTypeName("const snn_tensor *")] snn_tensor* spikes, snn_tensor* counts);
 
     /// <summary>
-    /// Population code (Spyx's PopulationCode): the last axis of <c>input</c>, F = num_classes * K features,
+    /// Population code: the last axis of <c>input</c>, F = num_classes * K features,
     /// is cut into num_classes groups of K consecutive neurons and each group summed in order:
     /// output[..., c] = sum over k = 0 .. K-1 of input[..., c * K + k]. input: float32 [..., F]
     /// (rank &gt;= 1, F a multiple of num_classes &gt;= 1); output: float32 [..., num_classes].
@@ -255,7 +254,7 @@ public static unsafe partial class Methods
     public static extern snn_status snn_population_code([NativeTypeName("const snn_tensor *")] snn_tensor* input, [NativeTypeName("int32_t")] int num_classes, snn_tensor* output);
 
     /// <summary>
-    /// Window sums (Spyx's sum_pool, XLA's reduce_window with +): for every axis d of input's rank R,
+    /// Window sums (reduce_window with +): for every axis d of input's rank R,
     /// window[d] &gt;= 1 and strides[d] &gt;= 1 (1 and 1 leave an axis alone, e.g. batch and channels);
     /// output[o] = sum of input[o * strides + w - pad_low] over window offsets w in row-major order,
     /// positions in the padding skipped. SAME pads each axis by max((out - 1) * stride + window - in, 0)

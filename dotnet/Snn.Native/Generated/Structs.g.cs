@@ -113,7 +113,7 @@ public unsafe partial struct snn_neuron_params
     [NativeTypeName("int32_t")]
     public int reset_mode;
 
-    /// <summary>0: spike when V &gt; theta (Spyx, snnTorch); 1: V &gt;= theta (PySNN)</summary>
+    /// <summary>0: spike when V &gt; theta; 1: when V &gt;= theta</summary>
     [NativeTypeName("int32_t")]
     public int inclusive_threshold;
 
@@ -121,11 +121,11 @@ public unsafe partial struct snn_neuron_params
     [NativeTypeName("int32_t")]
     public int refractory_steps;
 
-    /// <summary>0 or 1: binary spikes; k &gt; 1: n = min(k, floor(V / theta)) (Rockpool)</summary>
+    /// <summary>0 or 1: binary spikes; k &gt; 1: n = min(k, floor(V / theta))</summary>
     [NativeTypeName("int32_t")]
     public int max_spikes_per_step;
 
-    /// <summary>1: decays are clamped into [0, 1] (Spyx); 0: values outside are rejected</summary>
+    /// <summary>1: decays are clamped into [0, 1]; 0: values outside are rejected</summary>
     [NativeTypeName("int32_t")]
     public int clip_decays;
 

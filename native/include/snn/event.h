@@ -1,5 +1,5 @@
 /* snn C ABI: exact event-driven simulation of fully connected networks of current-based LIF
- * neurons (EvSpikeSim's model), spike by spike in continuous time, with no time step.
+ * neurons, spike by spike in continuous time, with no time step.
  *
  * Every neuron i of a layer with synaptic time constant tau_s and membrane time constant
  * tau = 2 * tau_s has the membrane potential
@@ -11,7 +11,7 @@
  * spikes (several per interval are allowed; after the last input the interval is open), and
  * subtracts threshold from b after each output spike (snn_event_solver says in which
  * arithmetic). Times are in seconds from the start of each sample. docs/event-driven.md has the
- * details, the buffer policy and the differences from EvSpikeSim. */
+ * details, the buffer policy and the differences from the reference simulator it is compared with. */
 #ifndef SNN_EVENT_H
 #define SNN_EVENT_H
 
@@ -72,7 +72,7 @@ SNN_API snn_status snn_event_network_spikes(const snn_event_network* network, in
 SNN_API snn_status snn_event_network_neuron_spike_counts(const snn_event_network* network, int64_t layer,
                                                          int64_t sample, uint32_t* counts, int64_t count);
 
-/* ----- Custom neuron callbacks (EvSpikeSim's add_fc_layer_from_source) ----- */
+/* ----- Custom neuron callbacks (layers whose neuron code is compiled at run time) ----- */
 
 /* The text of <snn/event_callbacks.h>, the interface a callback source implements (static
  * storage, UTF-8): trace time constants and on_pre_neuron, on_pre_synapse, on_post_neuron,
@@ -111,10 +111,10 @@ typedef enum snn_event_solver {
    * one within rounding of an input time (a membrane at or above threshold fires at once), and
    * output times are the float64 times rounded to float32. Matches a float64 run of the model. */
   SNN_EVENT_SOLVER_EXACT = 0,
-  /* EvSpikeSim 0.5.0's arithmetic bit for bit: float32 state, its double-precision exp and log
+  /* The reference simulator's arithmetic bit for bit (docs/event-driven.md): float32 state, its double-precision exp and log
    * rounded to float32, and its acceptance test current < t < next, which misses a crossing that
    * falls within rounding of an input (the neuron then stays silent until its membrane dips below
-   * threshold). Equal output times are ordered by neuron index. For comparisons with EvSpikeSim. */
+   * threshold). Equal output times are ordered by neuron index. For comparisons with that simulator. */
   SNN_EVENT_SOLVER_FLOAT32 = 1
 } snn_event_solver;
 

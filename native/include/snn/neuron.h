@@ -1,9 +1,9 @@
 /* snn C ABI: one parametrised family of spiking neuron models run over many time steps.
  *
  * IF, LIF, LI (non-spiking readout), ALIF (adaptive threshold) and CuBaLIF (current-based
- * synapse), each optionally recurrent (RIF, RLIF, RCuBaLIF, ...), with the conventions of
- * Spyx (spike from the state before this step's input) and of snnTorch, PySNN and Rockpool
- * (spike from the updated membrane) as options of the same kernels. The
+ * synapse), each optionally recurrent (RIF, RLIF, RCuBaLIF, ...), with both common conventions
+ * (spike from the state before this step's input, or from the updated membrane) and the other
+ * differences between libraries (docs/neurons.md) as options of the same kernels. The
  * recurrence is parallel over neurons and sequential over time, and it can record every
  * pre-reset value a surrogate-gradient backward pass needs. Equations: docs/neurons.md. */
 #ifndef SNN_NEURON_H
@@ -26,8 +26,8 @@ typedef enum snn_neuron_model {
 } snn_neuron_model;
 
 typedef enum snn_spike_timing {
-  SNN_SPIKE_BEFORE_INPUT = 0, /* Spyx: s = H(V - theta) from the state entering the step, then integrate */
-  SNN_SPIKE_AFTER_INPUT = 1   /* snnTorch, PySNN, Rockpool: integrate, then s = H(V' - theta) */
+  SNN_SPIKE_BEFORE_INPUT = 0, /* s = H(V - theta) from the state entering the step, then integrate */
+  SNN_SPIKE_AFTER_INPUT = 1   /* integrate, then s = H(V' - theta) */
 } snn_spike_timing;
 
 /* Scalars, options and the optional per-neuron decays of one neuron population of N neurons.
@@ -37,10 +37,10 @@ typedef struct snn_neuron_params {
   int32_t model;               /* snn_neuron_model */
   int32_t spike_timing;        /* snn_spike_timing */
   int32_t reset_mode;          /* snn_reset_mode: SUBTRACT (the effective threshold), ZERO or NONE */
-  int32_t inclusive_threshold; /* 0: spike when V > theta (Spyx, snnTorch); 1: V >= theta (PySNN) */
+  int32_t inclusive_threshold; /* 0: spike when V > theta; 1: when V >= theta */
   int32_t refractory_steps;    /* >= 0: steps after a spike during which V is held and nothing fires */
-  int32_t max_spikes_per_step; /* 0 or 1: binary spikes; k > 1: n = min(k, floor(V / theta)) (Rockpool) */
-  int32_t clip_decays;         /* 1: decays are clamped into [0, 1] (Spyx); 0: values outside are rejected */
+  int32_t max_spikes_per_step; /* 0 or 1: binary spikes; k > 1: n = min(k, floor(V / theta)) */
+  int32_t clip_decays;         /* 1: decays are clamped into [0, 1]; 0: values outside are rejected */
   float threshold;             /* theta, finite and > 0 (unused by LI) */
   float alpha;                 /* synaptic current decay (CuBaLIF), when alpha_per_neuron is NULL */
   float beta;                  /* membrane decay (LIF, LI, ALIF, CuBaLIF), when beta_per_neuron is NULL */
@@ -80,7 +80,7 @@ typedef struct snn_neuron_record {
  * ascending order, neurons that did not spike skipped: exact and deterministic), where s is
  * this step's spikes under SNN_SPIKE_BEFORE_INPUT and the previous step's otherwise
  * (state->spikes, or 0, at t = 0). With theta_e = threshold (+ A for ALIF) and
- * n = spike count (0/1, or the multi-spike count), SNN_SPIKE_BEFORE_INPUT (Spyx) is
+ * n = spike count (0/1, or the multi-spike count), SNN_SPIKE_BEFORE_INPUT is
  *   IF:  n = H(V - theta_e); V' = V + x [+ r] - n theta_e
  *   LIF, ALIF: n = H(V - theta_e); V' = beta V + x [+ r] - n theta_e
  *   CuBaLIF: n = H(V - theta); V -= n theta; I' = alpha I + x [+ r]; V' = beta V + I'
@@ -100,14 +100,14 @@ SNN_API snn_status snn_neuron_forward(const snn_tensor* input, const snn_neuron_
                                       const snn_tensor* recurrent_weight, const snn_neuron_state* state,
                                       snn_tensor* output, const snn_neuron_record* record);
 
-/* Spyx's helpers around the neuron layers. All sums run in a fixed order (given below), so they
+/* Helpers around the neuron layers (docs/neurons.md). All sums run in a fixed order (given below), so they
  * are deterministic and identical on CPU and CUDA, and exact for spike counts. */
 
-/* Spike counts per neuron (Spyx's ActivityRegularization): counts[b, n] += spikes[t, b, n] for
+/* Spike counts per neuron (activity regularisation): counts[b, n] += spikes[t, b, n] for
  * t = 0 .. T-1 in order. spikes: float32 [T, B, N]; counts: float32 [B, N], accumulated into. */
 SNN_API snn_status snn_spike_count(const snn_tensor* spikes, snn_tensor* counts);
 
-/* Population code (Spyx's PopulationCode): the last axis of `input`, F = num_classes * K features,
+/* Population code: the last axis of `input`, F = num_classes * K features,
  * is cut into num_classes groups of K consecutive neurons and each group summed in order:
  * output[..., c] = sum over k = 0 .. K-1 of input[..., c * K + k]. input: float32 [..., F]
  * (rank >= 1, F a multiple of num_classes >= 1); output: float32 [..., num_classes]. */
@@ -118,7 +118,7 @@ typedef enum snn_padding {
   SNN_PADDING_SAME = 1   /* out = ceil(in / stride); zeros padded, the lower side getting half (rounded down) */
 } snn_padding;
 
-/* Window sums (Spyx's sum_pool, XLA's reduce_window with +): for every axis d of input's rank R,
+/* Window sums (reduce_window with +): for every axis d of input's rank R,
  * window[d] >= 1 and strides[d] >= 1 (1 and 1 leave an axis alone, e.g. batch and channels);
  * output[o] = sum of input[o * strides + w - pad_low] over window offsets w in row-major order,
  * positions in the padding skipped. SAME pads each axis by max((out - 1) * stride + window - in, 0)

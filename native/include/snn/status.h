@@ -11,8 +11,7 @@
 
 /* Version of this ABI. Within a version it only grows: new functions are appended, shipped
  * signatures and struct layouts never change. Version 2 broke version 1 (entry points named by
- * what they compute: snn_pysnn_* became snn_trace_*, snn_lif_forward is snn_neuron_forward with
- * SNN_NEURON_LIF). Callers compare it with snn_api_version() and snn_supports_api_version(). */
+ * what they compute; docs/c-abi.md lists the renames). Callers compare it with snn_api_version() and snn_supports_api_version(). */
 #define SNN_API_VERSION 2
 
 typedef enum snn_status {

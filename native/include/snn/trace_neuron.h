@@ -1,25 +1,25 @@
-/* snn C ABI: PySNN's neurons with traces (pysnn.neuron: Input, IFNeuron, LIFNeuron,
- * AdaptiveLIFNeuron), run over many time steps in one call.
+/* snn C ABI: neurons with presynaptic-style spike traces (input, IF, LIF and adaptive LIF
+ * neurons), run over many time steps in one call.
  *
  * A separate entry point from snn_neuron_forward (snn/neuron.h) because the model differs in
- * kind, not in an option: PySNN neurons rest at v_rest and reset to it, leak towards it either
+ * kind, not in an option: these neurons rest at v_rest and reset to it, leak towards it either
  * by a decay factor or by an Euler step dt / tau, count the refractory period down in time units,
  * carry a spike trace and, for the adaptive LIF, a threshold that relaxes to its resting value.
- * Equations and the differences from PySNN: docs/neurons.md ("PySNN neurons"). */
+ * Equations, and which library's conventions they follow: docs/neurons.md. */
 #ifndef SNN_TRACE_NEURON_H
 #define SNN_TRACE_NEURON_H
 
 #include "snn/tensor.h"
 
 typedef enum snn_trace_neuron_model {
-  SNN_TRACE_NEURON_INPUT = 0,       /* PySNN-style Input: the input passes through as spikes, only a trace is kept */
+  SNN_TRACE_NEURON_INPUT = 0,       /* input layer: the input passes through as spikes, only a trace is kept */
   SNN_TRACE_NEURON_IF = 1,          /* IFNeuron: v += alpha_v * x */
   SNN_TRACE_NEURON_LIF = 2,         /* LIFNeuron: leak towards v_rest */
   SNN_TRACE_NEURON_ADAPTIVE_LIF = 3 /* AdaptiveLIFNeuron: LIF whose threshold rises with each spike and relaxes back */
 } snn_trace_neuron_model;
 
 typedef enum snn_trace_update {
-  SNN_TRACE_UPDATE_LINEAR = 0,     /* PySNN update_type="linear": tau_* are decay factors per step, in [0, 1] */
+  SNN_TRACE_UPDATE_LINEAR = 0,     /* tau_* are decay factors per step, in [0, 1] */
   SNN_TRACE_UPDATE_EXPONENTIAL = 1 /* update_type="exponential": tau_* are time constants (> 0), Euler steps of dt / tau */
 } snn_trace_update;
 

@@ -1,5 +1,5 @@
 // snn_neuron_forward: validate every argument (options, scalars, shapes, devices, aliasing and
-// the values of per-neuron decays), then run the backend's neuron kernel. Also Spyx's helpers
+// the values of per-neuron decays), then run the backend's neuron kernel. Also the helpers
 // snn_spike_count, snn_population_code and snn_sum_pool.
 #include <algorithm>
 #include <cmath>
@@ -100,7 +100,7 @@ SNN_API snn_status snn_neuron_forward(const snn_tensor* input, const snn_neuron_
     }
     if (p.spike_timing != SNN_SPIKE_BEFORE_INPUT && p.spike_timing != SNN_SPIKE_AFTER_INPUT) {
       fail(SNN_ERROR_INVALID_ARGUMENT, str("params.spike_timing ", p.spike_timing, " is unknown; pass "
-                                           "SNN_SPIKE_BEFORE_INPUT (0, Spyx) or SNN_SPIKE_AFTER_INPUT (1, snnTorch)"));
+                                           "SNN_SPIKE_BEFORE_INPUT (0) or SNN_SPIKE_AFTER_INPUT (1)"));
     }
     if (p.reset_mode != SNN_RESET_SUBTRACT && p.reset_mode != SNN_RESET_ZERO && p.reset_mode != SNN_RESET_NONE) {
       fail(SNN_ERROR_INVALID_ARGUMENT, str("params.reset_mode ", p.reset_mode, " is unknown; pass "

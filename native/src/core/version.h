@@ -13,8 +13,8 @@ namespace snn {
 inline constexpr uint32_t kApiVersion = SNN_API_VERSION;
 inline constexpr const char* kVersionString = SNN_VERSION_STRING;
 
-// The ABI grows between breaks. Version 2 broke it (the engines renamed by what they compute:
-// snn_pysnn_* became snn_trace_*, snn_lif_forward left for snn_neuron_forward), so this library
+// The ABI grows between breaks. Version 2 broke it (entry points renamed by what they compute,
+// listed in docs/c-abi.md), so this library
 // serves callers built against any version from 2 up to its own.
 inline constexpr uint32_t kOldestApiVersion = 2;
 constexpr bool supports_api_version(uint32_t version) {

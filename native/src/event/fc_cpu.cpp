@@ -1,6 +1,6 @@
 // The exact event-driven fully connected layer on the CPU (snn/event.h).
 //
-// EvSpikeSim walks every input spike for every neuron, one neuron at a time. Here a task owns
+// The reference simulator (docs/event-driven.md) walks every input spike for every neuron, one neuron at a time. Here a task owns
 // one sample and a block of kLanes consecutive neurons and walks the sample's input spikes
 // once for the whole block: the decay, the weight accumulation and the test "may this neuron
 // fire before the next input?" are branch-free loops over the lanes that gcc vectorises (the
@@ -20,7 +20,7 @@
 // the earliest root t = now + tau ln(2a / (b + sqrt(D))). A spike is never lost to the interval
 // test, and u never stays above theta. Output times are the float64 times rounded to float32.
 //
-// Float32 (run_block): EvSpikeSim 0.5.0's arithmetic operation for operation, in float32, with
+// Float32 (run_block): the reference simulator's arithmetic operation for operation, in float32, with
 // its exp and log in double precision rounded to float (its unqualified calls on floats resolve
 // to the double functions):
 //   decay to an event at time t from the neuron's last event t_last (the previous input, or
@@ -38,7 +38,7 @@
 // correctly rounded sqrt and division in both the vector and the scalar code, the result of a
 // neuron does not depend on its lane, its block, the thread count or the batch.
 //
-// Weights stay in EvSpikeSim's [n_neurons, n_inputs] layout, which is the memory the public
+// Weights stay in the public [n_neurons, n_inputs] layout, which is the memory the public
 // weights view exposes. The vector loop wants the kLanes weights of one input contiguous, i.e.
 // the transposed layout [n_inputs, n_neurons], which the kernel builds in one of two ways:
 //  - when a call's input spikes reuse each weight about once or more (long inputs, batches),
@@ -51,7 +51,7 @@
 //
 // Layers with custom callbacks (event/callbacks.h) run run_block_callbacks instead: the same
 // per-neuron arithmetic, neuron by neuron without SIMD (the callbacks are opaque calls into the
-// user's library), with EvSpikeSim's trace decays and call order. Their spikes are bit-identical
+// user's library), with the reference simulator's trace decays and call order. Their spikes are bit-identical
 // to a built-in layer with the same weights. A callback can only write its traces, so the synapse
 // callbacks are not called when a layer has no synaptic trace, nor the neuron callbacks when it
 // has no neuron trace; a layer with no trace at all runs like a built-in layer.
@@ -80,7 +80,7 @@ constexpr float kInf = std::numeric_limits<float>::infinity();
 // input spikes (each weight then used about once or more).
 constexpr int64_t kPanelRatio = 2;
 
-// EvSpikeSim's exp and log: the double-precision functions on float arguments. exp's result is
+// The reference simulator's exp and log: the double-precision functions on float arguments. exp's result is
 // rounded to float once; tau * log(L) is a double product, rounded to float once.
 inline float exp_f32(float x) { return static_cast<float>(std::exp(static_cast<double>(x))); }
 inline float tau_log_f32(float tau, float l) {
@@ -129,7 +129,7 @@ struct Emitted {
   int64_t interval;
 };
 
-// EvSpikeSim's fire loop for one neuron whose state (a, b) is at time `now` and whose first
+// The reference simulator's fire loop for one neuron whose state (a, b) is at time `now` and whose first
 // candidate ratio `ratio` was computed from that state. Appends every spike before `next` and
 // returns the time of the neuron's last event (`now` when it did not fire).
 inline float fire(float& a, float& b, float now, float next, float ratio, float tau, float threshold, uint32_t neuron,
@@ -388,7 +388,7 @@ __attribute__((target_clones("arch=x86-64-v4", "avx2", "default"))) void run_blo
 
 // One task of a layer with callbacks: neurons [n0, n0 + lanes) of one sample, each run on its own
 // with its traces (synaptic [lanes, n_inputs, n_synaptic] and neuron [lanes, n_neuron], zero on
-// entry). EvSpikeSim's order: every event decays a, b and every trace from the neuron's last event;
+// entry). The reference simulator's order: every event decays a, b and every trace from the neuron's last event;
 // an input spike through synapse j then calls on_pre_synapse(w_j, ...) and on_pre_neuron(w_j, ...)
 // before it is integrated; an output spike calls on_post_neuron, then on_post_synapse for every
 // synapse in order, before the reset. The membrane arithmetic is the solver's (Real: double for

@@ -12,15 +12,15 @@ struct Callbacks;  // event/callbacks.h
 // How a layer computes its spikes (snn_event_solver in snn/event.h).
 enum class Solver : int32_t {
   kExact = 0,    // float64 state; every crossing found, including those within rounding of an input
-  kFloat32 = 1,  // EvSpikeSim 0.5.0's float32 arithmetic and acceptance test, bit for bit
+  kFloat32 = 1,  // the reference simulator's float32 arithmetic and acceptance test, bit for bit
 };
 
 // One fully connected layer as the kernel reads it.
 struct FcLayerArgs {
-  const float* weights;  // [n_neurons, n_inputs], row-major (EvSpikeSim's layout, the public one)
+  const float* weights;  // [n_neurons, n_inputs], row-major (the public layout)
   int64_t n_inputs;
   int64_t n_neurons;
-  float tau;        // membrane time constant, 2 * tau_s rounded to float32 as EvSpikeSim does
+  float tau;        // membrane time constant, 2 * tau_s rounded to float32 as the reference simulator does
   float threshold;  // > 0
   int64_t buffer_size;
   const Callbacks* callbacks;  // custom neuron callbacks, or nullptr for the built-in neurons
