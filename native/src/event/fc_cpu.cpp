@@ -159,6 +159,23 @@ struct WeightSource {
   const float* rows;
   const float* panels;
   int64_t n_inputs;
+
+  // Copies the weights of lanes [n0, n0 + lanes) for the input spikes indices[0 .. n) into
+  // panel[s * kLanes + k]; lanes past `lanes` keep what panel held (zeros).
+  void gather(int64_t n0, int lanes, const uint32_t* indices, int64_t n, float* panel) const {
+    if (panels == nullptr) {
+      for (int k = 0; k < lanes; ++k) {
+        const float* row = rows + (n0 + k) * n_inputs;
+        for (int64_t s = 0; s < n; ++s) panel[s * kLanes + k] = row[indices[s]];
+      }
+    } else {
+      // One line per input spike, copied in a tight loop so that many cache misses overlap.
+      const float* block_panel = panels + n0 * n_inputs;
+      for (int64_t s = 0; s < n; ++s) {
+        std::memcpy(panel + s * kLanes, block_panel + indices[s] * kLanes, kLanes * sizeof(float));
+      }
+    }
+  }
 };
 
 // One task: neurons [n0, n0 + lanes) of one sample over its `count` input spikes. Appends the
@@ -180,18 +197,7 @@ __attribute__((target_clones("arch=x86-64-v4", "avx2", "default"))) void run_blo
 
   for (int64_t c0 = 0; c0 < count; c0 += kChunk) {
     const int64_t n = std::min(kChunk, count - c0);
-    if (weights.panels == nullptr) {
-      for (int k = 0; k < lanes; ++k) {
-        const float* row = weights.rows + (n0 + k) * weights.n_inputs;
-        for (int64_t s = 0; s < n; ++s) panel[s * kLanes + k] = row[indices[c0 + s]];
-      }
-    } else {
-      // One line per input spike, copied in a tight loop so that many cache misses overlap.
-      const float* block_panel = weights.panels + n0 * weights.n_inputs;
-      for (int64_t s = 0; s < n; ++s) {
-        std::memcpy(panel + s * kLanes, block_panel + indices[c0 + s] * kLanes, kLanes * sizeof(float));
-      }
-    }
+    weights.gather(n0, lanes, indices + c0, n, panel);
     for (int64_t s = 0; s < n; ++s) {
       const int64_t g = c0 + s;
       const float t = times[g];
@@ -316,17 +322,7 @@ __attribute__((target_clones("arch=x86-64-v4", "avx2", "default"))) void run_blo
 
   for (int64_t c0 = 0; c0 < count; c0 += kChunk) {
     const int64_t n = std::min(kChunk, count - c0);
-    if (weights.panels == nullptr) {
-      for (int k = 0; k < lanes; ++k) {
-        const float* row = weights.rows + (n0 + k) * weights.n_inputs;
-        for (int64_t s = 0; s < n; ++s) panel[s * kLanes + k] = row[indices[c0 + s]];
-      }
-    } else {
-      const float* block_panel = weights.panels + n0 * weights.n_inputs;
-      for (int64_t s = 0; s < n; ++s) {
-        std::memcpy(panel + s * kLanes, block_panel + indices[c0 + s] * kLanes, kLanes * sizeof(float));
-      }
-    }
+    weights.gather(n0, lanes, indices + c0, n, panel);
     for (int64_t s = 0; s < n; ++s) {
       const int64_t g = c0 + s;
       const double t = times[g];
