@@ -44,10 +44,10 @@ public sealed unsafe class TraceNeuronModel : PopulationModel
         Exponential = ParseUpdateType(updateType);
         var input = kind == TraceNeuronKind.Input;
         var leaky = kind is TraceNeuronKind.Lif or TraceNeuronKind.AdaptiveLif;
-        P = new snn_pysnn_neuron_params
+        P = new snn_trace_neuron_params
         {
             model = (int)kind,
-            update_type = (int)(Exponential ? snn_pysnn_update.SNN_PYSNN_EXPONENTIAL : snn_pysnn_update.SNN_PYSNN_LINEAR),
+            update_type = (int)(Exponential ? snn_trace_update.SNN_TRACE_UPDATE_EXPONENTIAL : snn_trace_update.SNN_TRACE_UPDATE_LINEAR),
             thresh = input ? 0 : thresh,
             v_rest = input ? 0 : vRest,
             alpha_v = input ? 0 : alphaV,
@@ -100,7 +100,7 @@ public sealed unsafe class TraceNeuronModel : PopulationModel
     public float TauThresh => P.tau_thresh;
 
     /// <summary>The constants as the C ABI takes them (fields the kind does not use are 0).</summary>
-    internal readonly snn_pysnn_neuron_params P;
+    internal readonly snn_trace_neuron_params P;
 
     private bool Exponential { get; }
 
@@ -165,7 +165,7 @@ public sealed unsafe class TraceNeuronModel : PopulationModel
         };
     }
 
-    /// <summary>The rules of snn_pysnn_neuron_forward, checked when the layer is built so a bad layer never exists.</summary>
+    /// <summary>The rules of snn_trace_neuron_forward, checked when the layer is built so a bad layer never exists.</summary>
     private void Validate()
     {
         var isInput = Kind == TraceNeuronKind.Input;
@@ -280,14 +280,14 @@ internal sealed unsafe class TraceRunner(Population population, TraceNeuronModel
             trace = values.NewLike(shape);
             v = Population.Records("v") ? values.NewLike(shape) : null;
             var p = model.P;
-            var st = new snn_pysnn_neuron_state
+            var st = new snn_trace_neuron_state
             {
                 v = Pointer("v"),
                 trace = Pointer("trace"),
                 refractory = Pointer("refractory"),
                 threshold = Pointer("threshold"),
             };
-            NativeCall.Check(Methods.snn_pysnn_neuron_forward(values.Pointer, &p, &st, spikes.Pointer, trace.Pointer,
+            NativeCall.Check(Methods.snn_trace_neuron_forward(values.Pointer, &p, &st, spikes.Pointer, trace.Pointer,
                 v is null ? null : v.Pointer));
             GC.KeepAlive(values);
             GC.KeepAlive(spikes);
