@@ -1,13 +1,13 @@
 """A Rockpool user's script, written with nn.layers.FFIAFBrian's arguments (per-neuron vectors for tau_mem, v_thresh,
 v_reset, v_rest; integrator_name; record=) and Rockpool's time series (TSContinuous, TSEvent, called as ts(t)),
 modules called as mod(ts), with only the import changed (`from rockpool import ...` becomes `from snn.rockpool import
-...`). Checked against the analytic firing period of the IAF equation, against the core API (snn.neurons.CurrentIaf)
+...`). Checked against the analytic firing period of the IAF equation, against the core API (a snn.neurons.Population of CurrentIafModel)
 on the same configuration, and for Rockpool's documented defaults."""
 import numpy as np
 import pytest
 
 import snn
-from snn.neurons import CurrentIaf
+from snn.neurons import CurrentIafModel, Population
 from snn.rockpool import FFIAF, FFIAFBrian, TimedModule, TSContinuous, TSEvent
 
 f32 = np.float32
@@ -45,14 +45,14 @@ def test_defaults_are_rockpools_and_the_module_is_the_core_layer():
     with FFIAFBrian(weights) as lyr:
         assert (lyr.integrator_name, lyr.dt, lyr.name, lyr.record) == ("rk4", 1e-4, "unnamed", False)
         assert isinstance(lyr, TimedModule) and lyr.spiking_output and not lyr.spiking_input
-        np.testing.assert_array_equal(np.array(lyr.population.bias), np.full(N, 0.015, f32))  # Rockpool's 15 mA
-        assert (lyr.population.tau_mem, lyr.population.v_thresh, lyr.population.v_reset, lyr.population.v_rest) == \
+        np.testing.assert_array_equal(np.array(lyr.model.bias), np.full(N, 0.015, f32))  # Rockpool's 15 mA
+        assert (lyr.model.tau_mem, lyr.model.v_thresh, lyr.model.v_reset, lyr.model.v_rest) == \
             (0.02, -0.055, -0.065, -0.065)
     steps = 600
     currents = np.repeat(np.random.default_rng(22).uniform(0, 2, (6, N_IN)), 100, axis=0)
     ts_in = TSContinuous(np.arange(steps) * DT, currents, t_stop=steps * DT)
     with FFIAF(weights, bias=0.012, noise_std=1e-3, seed=4) as lyr, \
-            CurrentIaf(weights, 0.012, noise_std=1e-3, integrator="rk4", seed=4) as core:
+            Population(CurrentIafModel(weights, 0.012, noise_std=1e-3, integrator="rk4", seed=4)) as core:
         ts_out, _, _ = lyr(ts_in)
         with core.forward(currents.astype(f32).reshape(steps, 1, N_IN)) as out:
             raster = np.array(out.values)[:, 0, :]

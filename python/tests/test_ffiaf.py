@@ -1,4 +1,4 @@
-"""The current-driven IAF layer (snn.neurons.CurrentIaf, what Rockpool's FFIAF computes) from Python against Brian2 run the way Rockpool's FFIAFBrian runs it
+"""A population of current-driven IAF neurons (snn.neurons.CurrentIafModel, what Rockpool's FFIAF computes) from Python against Brian2 run the way Rockpool's FFIAFBrian runs it
 (numpy code generation, rk4, step-constant input currents through a TimedArray, refractory counted by Brian2):
 constant bias, step currents and spike input through weights, with and without refractory period; the analytic
 firing period; exact vs rk4; noise statistics against the formula and against Brian2; seeds and streaming;
@@ -11,7 +11,7 @@ import pytest
 
 from parity import float32_arrays, write_and_compare
 import snn
-from snn.neurons import CurrentIaf
+from snn.neurons import CurrentIafModel, Population
 
 warnings.filterwarnings("ignore", category=FutureWarning)
 import brian2 as b2  # noqa: E402
@@ -74,7 +74,7 @@ def brian(projected, bias, *, refractory=0.0, method="rk4", noise=None, step_con
 
 def ours(x, weights, bias, *, record=True, **kwargs):
     """Runs FFIAF on x [T, B, N_in]; returns (spikes, v) as numpy [T, B, N]."""
-    with CurrentIaf(np.ascontiguousarray(weights, dtype=f32), bias, **kwargs) as layer:
+    with Population(CurrentIafModel(np.ascontiguousarray(weights, dtype=f32), bias, **kwargs)) as layer:
         if record:
             layer.record("spikes", "v")
         with layer.forward(np.ascontiguousarray(x, dtype=f32)) as out:
@@ -204,7 +204,7 @@ def test_noise_statistics_match_the_formula_and_brian2():
     g = -math.expm1(-h)
     expected = noise_std * math.sqrt(2 * g / (h * (2 - g)))
     T, N, skip = 4000, 400, 1000
-    with CurrentIaf(np.zeros((1, N), dtype=f32), 0.0, noise_std=noise_std, v_thresh=1.0, seed=11) as layer:
+    with Population(CurrentIafModel(np.zeros((1, N), dtype=f32), 0.0, noise_std=noise_std, v_thresh=1.0, seed=11)) as layer:
         layer.record("v")
         with layer.forward(np.zeros((T, 1, 1), dtype=f32)):
             d = np.asarray(layer.recorded["v"])[skip:, 0].astype(np.float64) - V_REST
@@ -235,7 +235,7 @@ def test_seed_determinism_and_streaming():
     s3, _ = ours(x, w, 5e-3, **{**kwargs, "seed": 43})
     assert not np.array_equal(s1, s3)
     # The same run fed in three pieces: identical bits (state and noise stream carry over).
-    with CurrentIaf(w, 5e-3, **kwargs) as layer:
+    with Population(CurrentIafModel(w, 5e-3, **kwargs)) as layer:
         layer.record("v")
         pieces, vs = [], []
         for a, b in ((0, 1), (1, 250), (250, T)):
@@ -253,13 +253,13 @@ def test_seed_determinism_and_streaming():
 
 def test_layer_contract():
     w = np.ones((3, 4), dtype=f32)
-    with CurrentIaf(w, np.array([1e-3, 2e-3, 3e-3, 4e-3], dtype=f32), refractory=1e-3, name="ff") as layer:
-        assert layer.name == "ff" and layer.type_name == "CurrentIaf"
+    with Population(CurrentIafModel(w, np.array([1e-3, 2e-3, 3e-3, 4e-3], dtype=f32), refractory=1e-3), "ff") as layer:
+        assert layer.name == "ff" and layer.type_name == "Population" and isinstance(layer.model, CurrentIafModel)
         assert list(layer.input_shape) == [3] and list(layer.output_shape) == [4]
         assert sorted(layer.parameters.keys()) == ["bias", "weights"]
         assert np.array_equal(np.asarray(layer.parameters["weights"]), w)
         assert list(layer.recordable) == ["spikes", "v"]
-        assert layer.refractory_steps == 9  # Brian2: round(1 ms / 0.1 ms) - 1
+        assert layer.model.refractory_steps == 9  # Brian2: round(1 ms / 0.1 ms) - 1
         config = layer.config
         assert config.get_double("tau_mem") == 0.02 and config.get_string("integrator") == "exact"
         layer.set_state("v", np.full((2, 4), -0.056, dtype=f32))
@@ -281,15 +281,15 @@ def test_layer_contract():
 ])
 def test_bad_parameters_raise_typed_errors(kwargs, fragment):
     with pytest.raises(snn.SnnArgumentException) as e:
-        CurrentIaf(np.ones((2, 3), dtype=f32), **kwargs)
+        Population(CurrentIafModel(np.ones((2, 3), dtype=f32), **kwargs))
     assert isinstance(e.value, ValueError)
     assert fragment in str(e.value)
 
 
 def test_bad_inputs_raise_typed_errors():
     with pytest.raises(snn.SnnArgumentException, match="bias has 2 values but the weights"):
-        CurrentIaf(np.ones((2, 3), dtype=f32), np.zeros(2, dtype=f32))
-    with CurrentIaf(np.ones((2, 3), dtype=f32)) as layer:
+        Population(CurrentIafModel(np.ones((2, 3), dtype=f32), np.zeros(2, dtype=f32)))
+    with Population(CurrentIafModel(np.ones((2, 3), dtype=f32))) as layer:
         with pytest.raises(snn.SnnArgumentException, match=r"takes float32 \[time, batch, 2\]"):
             layer.forward(np.zeros((5, 1, 3), dtype=f32))
         with pytest.raises(snn.SnnArgumentException, match="has no state variable \"u\""):
@@ -315,7 +315,7 @@ def parity_run(name):
     kwargs = dict(noise_std=2e-3, refractory=5e-4, seed=5, integrator="rk4") if name == "rk4_noise" \
         else dict(refractory=0.0, integrator="exact")
     arrays = {"x": x, "w": w}
-    with CurrentIaf(w, 0.012, **kwargs) as layer:
+    with Population(CurrentIafModel(w, 0.012, **kwargs)) as layer:
         layer.record("spikes", "v")
         for tag, part in (("1", x[:20]), ("2", x[20:])):
             with layer.forward(part) as out:

@@ -1,5 +1,5 @@
 // Rockpool's FFIAF (nn.layers.FFIAFBrian) under its own names, argument order and defaults: a timed module over the
-// core current-driven IAF layer (Snn.Neurons.CurrentIaf), which holds every equation.
+// core population of current-driven IAF neurons (Snn.Neurons.CurrentIafModel), which holds every equation.
 using System.Globalization;
 using Snn.Neurons;
 using Snn.Timed;
@@ -29,13 +29,16 @@ public class FFIAFBrian : TimedModule
         Record = record;
     }
 
-    /// <summary>The layer being evolved.</summary>
-    public CurrentIaf Population => (CurrentIaf)Layer!;
+    /// <summary>The population being evolved.</summary>
+    public Population Population => (Population)Layer!;
+
+    /// <summary>The population's model: weights, bias and constants.</summary>
+    public CurrentIafModel Model => (CurrentIafModel)Population.Model;
 
     /// <summary>The integrator, "rk4" or "exact".</summary>
-    public string IntegratorName => Population.IntegratorName;
+    public string IntegratorName => Model.IntegratorName;
 
-    private static CurrentIaf Build(Array matrix, object? bias, double dt, double noiseStd, object? tauMem, object? vThresh,
+    private static Population Build(Array matrix, object? bias, double dt, double noiseStd, object? tauMem, object? vThresh,
         object? vReset, object? vRest, double refractory, string integratorName, string name, ulong seed, Device? device)
     {
         var weights = Matrix(matrix);
@@ -44,10 +47,11 @@ public class FFIAFBrian : TimedModule
         var thresh = Uniform(vThresh, -0.055, "v_thresh", n);
         var reset = Uniform(vReset, -0.065, "v_reset", n);
         var rest = Uniform(vRest, -0.065, "v_rest", n);
-        return bias is Array a
-            ? new CurrentIaf(weights, Floats(a, "bias"), dt, noiseStd, tau, thresh, reset, rest, refractory, name, integratorName, seed, device)
-            : new CurrentIaf(weights, bias is null ? 0.015 : Number(bias, "bias"), dt, noiseStd, tau, thresh, reset, rest, refractory, name,
+        var model = bias is Array a
+            ? new CurrentIafModel(weights, Floats(a, "bias"), dt, noiseStd, tau, thresh, reset, rest, refractory, integratorName, seed, device)
+            : new CurrentIafModel(weights, bias is null ? 0.015 : Number(bias, "bias"), dt, noiseStd, tau, thresh, reset, rest, refractory,
                 integratorName, seed, device);
+        return new Population(model, name);
     }
 
     /// <summary>A value Rockpool takes as a number or an [N] vector. The native IAF kernel takes one value per layer,
