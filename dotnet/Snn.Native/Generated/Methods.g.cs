@@ -449,6 +449,7 @@ public static unsafe partial class Methods
     ///   if the refractory counter c &gt; 0:  c -= 1; v is held; no spike
     ///   else:  I = x + noise_std * sqrt(2 tau_mem / dt) / R * z;  v' = v + (v_rest + R I - v) g;
     ///          if v' &gt; v_thresh: spike, v' = v_reset, c = refractory_steps
+    /// with tau_mem (so g), v_thresh, v_reset and v_rest those of neuron n (per neuron when given).
     /// spikes[t, b, n] = 1 or 0. Each step is computed in double precision from the float32 state and the current
     /// (x rounded to float32, plus the bias in double) and v' rounded to float32, so splitting T over several calls
     /// changes nothing.

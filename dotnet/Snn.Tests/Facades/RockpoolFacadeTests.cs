@@ -72,8 +72,10 @@ public class RockpoolFacadeTests
     [Fact]
     public void VectorsMustAgreeAndBadNamesAreRefused()
     {
-        Assert.Contains("differs between neurons", Assert.Throws<SnnArgumentException>(() =>
-            new FFIAFBrian(new float[2, 3], vThresh: new[] { -0.055, -0.05, -0.055 })).Message);
+        Assert.Contains("v_thresh has 2 values for 3 neurons", Assert.Throws<SnnArgumentException>(() =>
+            new FFIAFBrian(new float[2, 3], vThresh: new[] { -0.055, -0.05 })).Message);
+        Assert.Contains("v_thresh[1] (-0.07 V) must be > v_reset[1] (-0.065 V)", Assert.Throws<SnnArgumentException>(() =>
+            new FFIAFBrian(new float[2, 3], vThresh: new[] { -0.055, -0.07, -0.055 })).Message);
         Assert.Contains("integrator \"euler\" is unknown", Assert.Throws<SnnArgumentException>(() =>
             new FFIAFBrian(new float[2, 3], integratorName: "euler")).Message);
         var ts = new TSContinuous(new[] { 0.0, 1.0, 2.0 }, new double[,] { { 1, 10 }, { 2, 20 }, { 3, 30 } });

@@ -123,6 +123,45 @@ public class CurrentIafTests
         Assert.Equal(9, ((CurrentIafModel)copy.Model).RefractorySteps);
     }
 
+    /// <summary>Per-neuron time constants and potentials (the Brian2 oracle is in python/tests/test_ffiaf.py): each
+    /// neuron fires as a population of that neuron alone with scalar constants, and a saved file keeps them.</summary>
+    [Fact]
+    public void PerNeuronConstantsActPerNeuronAndSurviveSaveAndLoad()
+    {
+        const int steps = 2000;
+        double[] tau = [0.01, 0.02, 0.04], thresh = [-0.055, -0.05, -0.058], reset = [-0.065, -0.07, -0.06], rest = [-0.065, -0.06, -0.07];
+        var w = new float[,] { { 4e-3f, 3e-3f, 5e-3f } };
+        float[] bias = [8e-3f, 9e-3f, 1e-2f];
+        var x = Enumerable.Repeat(3f, steps).ToArray();
+        using var layer = new Population(new CurrentIafModel(w, bias, tau, thresh, reset, rest, refractory: 1e-3, integrator: "rk4"));
+        Assert.Equal(["bias", "tau_mem", "v_reset", "v_rest", "v_thresh", "weights"], layer.Parameters.Keys.Order());
+        var (spikes, v) = Run(layer, x, steps, 1);
+        for (var n = 0; n < 3; n++)
+        {
+            using var one = new Population(new CurrentIafModel(new float[,] { { w[0, n] } }, [bias[n]], tauMem: tau[n], vThresh: thresh[n],
+                vReset: reset[n], vRest: rest[n], refractory: 1e-3, integrator: "rk4"));
+            var (s1, v1) = Run(one, x, steps, 1);
+            Assert.True(s1.Sum() > 5);
+            Assert.Equal(s1, Enumerable.Range(0, steps).Select(t => spikes[t * 3 + n]));
+            Assert.Equal(v1, Enumerable.Range(0, steps).Select(t => v[t * 3 + n]));
+        }
+        var path = Path.Combine(Path.GetTempPath(), $"snn-iaf-{Guid.NewGuid():N}.snn");
+        try
+        {
+            layer.ResetState();
+            layer.Save(path);
+            using var loaded = (Population)Layer.Load(path);
+            Assert.Equal(tau, (double[])loaded.Parameters["tau_mem"].ToArray());
+            var (s2, v2) = Run(loaded, x, steps, 1);
+            Assert.Equal(spikes, s2);
+            Assert.Equal(v, v2);
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
     public static TheoryData<Func<Population>, string> BadArguments() => new()
     {
         { () => new Population(new CurrentIafModel(new float[2, 3], dt: 0)), "dt must be finite and > 0" },

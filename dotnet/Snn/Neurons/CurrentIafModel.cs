@@ -11,13 +11,14 @@ namespace Snn.Neurons;
 /// model takes [T, B, N_in] input currents and emits [T, B, N] spikes (0/1), computed natively. Per step of length
 /// <see cref="Dt"/>, with I = input[t] @ weights + bias (+ noise), held constant over the step:
 /// tau_mem dv/dt = v_rest - v + R I, integrated exactly (or by one RK4 step); a spike when v &gt; v_thresh, then
-/// v = v_reset and the neuron is held there for <see cref="RefractorySteps"/> steps. Parameters "weights" [N_in, N]
-/// and "bias" [N]; state "v" (volts) and "refractory" (steps still held), each [B, N]; records "spikes" and "v".
+/// v = v_reset and the neuron is held there for <see cref="RefractorySteps"/> steps. The time constant and the
+/// potentials are one value for all neurons or one per neuron. Parameters "weights" [N_in, N], "bias" [N], and per
+/// neuron "tau_mem", "v_thresh", "v_reset", "v_rest" (float64 [N]); state "v" (volts) and "refractory" (steps still held), each [B, N]; records "spikes" and "v".
 /// Equations, rounding and the differences from Rockpool: docs/ffiaf.md.
 /// </summary>
 public sealed class CurrentIafModel : PopulationModel
 {
-    private Tensor? _weights, _bias;
+    private Tensor? _weights, _bias, _tauMem, _vThresh, _vReset, _vRest;
 
     /// <summary>
     /// Creates the model from <paramref name="weights"/> [N_in, N] (amperes per unit of input) and one
@@ -61,6 +62,35 @@ public sealed class CurrentIafModel : PopulationModel
     public CurrentIafModel(float[,] weights, float[] bias, double dt = 1e-4, double noiseStd = 0, double tauMem = 0.02,
         double vThresh = -0.055, double vReset = -0.065, double vRest = -0.065, double refractory = 0,
         string integrator = "exact", ulong seed = 0, Device? device = null)
+        : this(weights, bias, dt, noiseStd, [tauMem], [vThresh], [vReset], [vRest], refractory, integrator, seed, device, perNeuron: false)
+    {
+    }
+
+    /// <summary>
+    /// Creates the model with one membrane time constant and one set of potentials per neuron (Rockpool's vectors for
+    /// <c>tau_mem</c>, <c>v_thresh</c>, <c>v_reset</c>, <c>v_rest</c>), each [N]; the rules of the scalars hold for
+    /// every neuron. They become the parameters "tau_mem", "v_thresh", "v_reset" and "v_rest" (float64 [N]).
+    /// </summary>
+    /// <param name="weights">Weight matrix [N_in, N]; copied.</param>
+    /// <param name="bias">Bias current per neuron [N] in amperes; copied.</param>
+    /// <param name="tauMem">Membrane time constant of each neuron [N] in seconds, &gt; 0.</param>
+    /// <param name="vThresh">Firing threshold of each neuron [N] in volts, &gt; its <paramref name="vReset"/>.</param>
+    /// <param name="vReset">Potential after a spike of each neuron [N] in volts.</param>
+    /// <param name="vRest">Resting potential of each neuron [N] in volts (where its membrane starts).</param>
+    /// <param name="dt">Time step in seconds, &gt; 0.</param>
+    /// <param name="noiseStd">Std of the free membrane's fluctuation in volts, &gt;= 0 (0: no noise).</param>
+    /// <param name="refractory">Refractory period after each spike in seconds, &gt;= 0.</param>
+    /// <param name="integrator">"exact" or "rk4".</param>
+    /// <param name="seed">Seed of the noise stream.</param>
+    /// <param name="device">Where parameters and state live (the default device when null).</param>
+    public CurrentIafModel(float[,] weights, float[] bias, double[] tauMem, double[] vThresh, double[] vReset, double[] vRest,
+        double dt = 1e-4, double noiseStd = 0, double refractory = 0, string integrator = "exact", ulong seed = 0, Device? device = null)
+        : this(weights, bias, dt, noiseStd, tauMem, vThresh, vReset, vRest, refractory, integrator, seed, device, perNeuron: true)
+    {
+    }
+
+    private CurrentIafModel(float[,] weights, float[] bias, double dt, double noiseStd, double[] tauMem, double[] vThresh,
+        double[] vReset, double[] vRest, double refractory, string integrator, ulong seed, Device? device, bool perNeuron)
         : base(device)
     {
         CheckWeights(weights);
@@ -73,11 +103,21 @@ public sealed class CurrentIafModel : PopulationModel
         foreach (var w in weights)
             if (!float.IsFinite(w)) throw Invalid($"every weight must be finite, got {w}");
         Require(double.IsFinite(dt) && dt > 0, $"dt must be finite and > 0 seconds, got {F(dt)}; Rockpool's default is 1e-4 (0.1 ms)");
-        Require(double.IsFinite(tauMem) && tauMem > 0, $"tau_mem must be finite and > 0 seconds, got {F(tauMem)}; Rockpool's default is 0.02 (20 ms)");
-        Require(double.IsFinite(vThresh), $"v_thresh must be a finite voltage, got {F(vThresh)}");
-        Require(double.IsFinite(vReset), $"v_reset must be a finite voltage, got {F(vReset)}");
-        Require(double.IsFinite(vRest), $"v_rest must be a finite voltage, got {F(vRest)}");
-        Require(vThresh > vReset, $"v_thresh ({F(vThresh)} V) must be > v_reset ({F(vReset)} V), otherwise a neuron fires again right after its reset");
+        foreach (var (values, what) in new[] { (tauMem, "tau_mem"), (vThresh, "v_thresh"), (vReset, "v_reset"), (vRest, "v_rest") })
+        {
+            ArgumentNullException.ThrowIfNull(values, what);
+            if (values.Length != (perNeuron ? n : 1))
+                throw Invalid($"{what} has {values.Length} values for {n} neurons; pass one value per neuron");
+        }
+        for (var k = 0; k < tauMem.Length; k++)
+        {
+            string At(string what) => perNeuron ? $"{what}[{k}]" : what;
+            Require(double.IsFinite(tauMem[k]) && tauMem[k] > 0, $"{At("tau_mem")} must be finite and > 0 seconds, got {F(tauMem[k])}; Rockpool's default is 0.02 (20 ms)");
+            Require(double.IsFinite(vThresh[k]), $"{At("v_thresh")} must be a finite voltage, got {F(vThresh[k])}");
+            Require(double.IsFinite(vReset[k]), $"{At("v_reset")} must be a finite voltage, got {F(vReset[k])}");
+            Require(double.IsFinite(vRest[k]), $"{At("v_rest")} must be a finite voltage, got {F(vRest[k])}");
+            Require(vThresh[k] > vReset[k], $"{At("v_thresh")} ({F(vThresh[k])} V) must be > {At("v_reset")} ({F(vReset[k])} V), otherwise a neuron fires again right after its reset");
+        }
         Require(double.IsFinite(refractory) && refractory >= 0, $"refractory must be finite and >= 0 seconds, got {F(refractory)}; pass 0 for none");
         Require(double.IsFinite(noiseStd) && noiseStd >= 0, $"noise_std must be finite and >= 0 volts, got {F(noiseStd)}; pass 0 for no noise");
         ArgumentNullException.ThrowIfNull(integrator);
@@ -94,16 +134,24 @@ public sealed class CurrentIafModel : PopulationModel
         Size = n;
         Dt = dt;
         NoiseStd = noiseStd;
-        TauMem = tauMem;
-        VThresh = vThresh;
-        VReset = vReset;
-        VRest = vRest;
+        // With per-neuron values the scalars are neuron 0's: the C ABI checks them like any scalar.
+        TauMem = tauMem[0];
+        VThresh = vThresh[0];
+        VReset = vReset[0];
+        VRest = vRest[0];
         Refractory = refractory;
         Seed = seed;
-        _weights = Tensor.FromArray(weights, Device);
         try
         {
+            _weights = Tensor.FromArray(weights, Device);
             _bias = Tensor.FromArray(bias, Device);
+            if (perNeuron)
+            {
+                _tauMem = Tensor.FromArray(tauMem, Device);
+                _vThresh = Tensor.FromArray(vThresh, Device);
+                _vReset = Tensor.FromArray(vReset, Device);
+                _vRest = Tensor.FromArray(vRest, Device);
+            }
         }
         catch
         {
@@ -125,20 +173,24 @@ public sealed class CurrentIafModel : PopulationModel
     /// noise_std sqrt(2 tau_mem / dt) / R z, z standard normal from the Philox stream of <see cref="Seed"/>.</summary>
     public double NoiseStd { get; }
 
-    /// <summary>Membrane time constant in seconds.</summary>
+    /// <summary>Membrane time constant in seconds (neuron 0's when per neuron).</summary>
     public double TauMem { get; }
 
-    /// <summary>Firing threshold in volts (a spike when v &gt; v_thresh).</summary>
+    /// <summary>Firing threshold in volts (a spike when v &gt; v_thresh; neuron 0's when per neuron).</summary>
     [PythonName("v_thresh")]
     public double VThresh { get; }
 
-    /// <summary>Potential after a spike in volts.</summary>
+    /// <summary>Potential after a spike in volts (neuron 0's when per neuron).</summary>
     [PythonName("v_reset")]
     public double VReset { get; }
 
-    /// <summary>Resting potential in volts; the membrane starts here.</summary>
+    /// <summary>Resting potential in volts, where the membrane starts (neuron 0's when per neuron).</summary>
     [PythonName("v_rest")]
     public double VRest { get; }
+
+    /// <summary>Whether the time constant and the potentials are per neuron (the parameters "tau_mem", "v_thresh",
+    /// "v_reset" and "v_rest", float64 [N]).</summary>
+    public bool PerNeuron => _tauMem is not null;
 
     /// <summary>Refractory period in seconds, as given.</summary>
     public double Refractory { get; }
@@ -167,12 +219,26 @@ public sealed class CurrentIafModel : PopulationModel
 
     private snn_iaf_integrator Integrator { get; }
 
-    /// <summary>Releases the weights and the bias.</summary>
+    /// <summary>The parameters by name: "weights", "bias", and per neuron "tau_mem", "v_thresh", "v_reset", "v_rest".</summary>
+    internal IReadOnlyDictionary<string, Tensor> Tensors
+    {
+        get
+        {
+            var result = new Dictionary<string, Tensor> { ["weights"] = Weights, ["bias"] = Bias };
+            if (_tauMem is null) return result;
+            result["tau_mem"] = _tauMem;
+            result["v_thresh"] = _vThresh!;
+            result["v_reset"] = _vReset!;
+            result["v_rest"] = _vRest!;
+            return result;
+        }
+    }
+
+    /// <summary>Releases the weights, the bias and the per-neuron constants.</summary>
     public override void Dispose()
     {
-        _weights?.Dispose();
-        _bias?.Dispose();
-        _weights = _bias = null;
+        foreach (var t in new[] { _weights, _bias, _tauMem, _vThresh, _vReset, _vRest }) t?.Dispose();
+        _weights = _bias = _tauMem = _vThresh = _vReset = _vRest = null;
     }
 
     internal override string ConfigName => "current_iaf";
@@ -192,7 +258,8 @@ public sealed class CurrentIafModel : PopulationModel
         .Set("v_rest", VRest)
         .Set("refractory", Refractory)
         .Set("integrator", IntegratorName)
-        .Set("seed", (long)Seed);
+        .Set("seed", (long)Seed)
+        .Set("per_neuron", PerNeuron);
 
     internal override PopulationRunner CreateRunner(Population population) => new CurrentIafRunner(population, this);
 
@@ -205,13 +272,16 @@ public sealed class CurrentIafModel : PopulationModel
         var size = checked((int)config.GetInt("size"));
         if (sizeIn <= 0 || size <= 0)
             throw new SnnArgumentException(ErrorCode.InvalidArgument, $"current IAF configuration has size_in {sizeIn} and size {size}; both must be >= 1.");
+        double[] Value(string key) => Enumerable.Repeat(config.GetDouble(key), config.Contains("per_neuron") && config.GetBool("per_neuron") ? size : 1).ToArray();
+        // Per-neuron values start as neuron 0's (valid) and the loader fills in the saved ones.
         return new CurrentIafModel(new float[sizeIn, size], new float[size], config.GetDouble("dt"), config.GetDouble("noise_std"),
-            config.GetDouble("tau_mem"), config.GetDouble("v_thresh"), config.GetDouble("v_reset"), config.GetDouble("v_rest"),
-            config.GetDouble("refractory"), config.GetString("integrator") ?? "exact", unchecked((ulong)config.GetInt("seed")), device);
+            Value("tau_mem"), Value("v_thresh"), Value("v_reset"), Value("v_rest"), config.GetDouble("refractory"),
+            config.GetString("integrator") ?? "exact", unchecked((ulong)config.GetInt("seed")), device,
+            config.Contains("per_neuron") && config.GetBool("per_neuron"));
     }
 
     /// <summary>The constants as the C ABI takes them, the noise stream starting at <paramref name="step"/>.</summary>
-    internal snn_iaf_params Parameters(ulong step) => new()
+    internal unsafe snn_iaf_params Parameters(ulong step) => new()
     {
         integrator = (int)Integrator,
         refractory_steps = RefractorySteps,
@@ -225,7 +295,13 @@ public sealed class CurrentIafModel : PopulationModel
         resistance = Resistance,
         noise_std = NoiseStd,
         weight_layout = (int)snn_weight_layout.SNN_WEIGHT_INPUT_MAJOR, // Rockpool's [N_in, N], read in place
+        tau_mem_per_neuron = Pointer(_tauMem),
+        v_thresh_per_neuron = Pointer(_vThresh),
+        v_reset_per_neuron = Pointer(_vReset),
+        v_rest_per_neuron = Pointer(_vRest),
     };
+
+    private static unsafe snn_tensor* Pointer(Tensor? tensor) => tensor is null ? null : tensor.Pointer;
 
     private static void CheckWeights(float[,] weights)
     {

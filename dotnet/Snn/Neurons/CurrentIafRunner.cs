@@ -13,8 +13,7 @@ internal sealed unsafe class CurrentIafRunner(Population population, CurrentIafM
 {
     private Tensor? _v, _refractory;
 
-    public override IReadOnlyDictionary<string, Tensor> Parameters =>
-        new Dictionary<string, Tensor> { ["weights"] = model.Weights, ["bias"] = model.Bias };
+    public override IReadOnlyDictionary<string, Tensor> Parameters => model.Tensors;
 
     public override IReadOnlyDictionary<string, Tensor> State =>
         _v is null || _refractory is null
@@ -87,11 +86,20 @@ internal sealed unsafe class CurrentIafRunner(Population population, CurrentIafM
         }
     }
 
+    /// <summary>[B, N] float32 with every row the neurons' resting potentials (the kernel's float32 v_rest).</summary>
+    private Tensor RestPerNeuron(long batch)
+    {
+        var rest = Array.ConvertAll((double[])model.Tensors["v_rest"].ToArray(), v => (float)v);
+        var rows = new float[batch * rest.Length];
+        for (var b = 0L; b < batch; b++) rest.CopyTo(rows, b * rest.Length); // row copies, no arithmetic
+        return Tensor.FromArray(rows, [batch, rest.Length], Population.Device);
+    }
+
     private void EnsureState(long batch)
     {
         if (_v is not null && _v.Shape[0] == batch) return;
         ResetState();
-        _v = Tensor.Full([batch, model.Size], model.VRest, DType.Float32, Population.Device);
+        _v = model.PerNeuron ? RestPerNeuron(batch) : Tensor.Full([batch, model.Size], model.VRest, DType.Float32, Population.Device);
         _refractory = Tensor.Zeros([batch, model.Size], DType.Float32, Population.Device);
     }
 }

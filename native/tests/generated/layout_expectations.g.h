@@ -207,7 +207,7 @@ static_assert(SNN_WEIGHT_NEURON_MAJOR == 0, "SNN_WEIGHT_NEURON_MAJOR differs fro
 static_assert(SNN_WEIGHT_INPUT_MAJOR == 1, "SNN_WEIGHT_INPUT_MAJOR differs from the C# bindings");
 
 /* struct snn_iaf_params */
-static_assert(sizeof(struct snn_iaf_params) == 88, "sizeof(struct snn_iaf_params) differs from the C# bindings");
+static_assert(sizeof(struct snn_iaf_params) == 120, "sizeof(struct snn_iaf_params) differs from the C# bindings");
 static_assert(BINDGEN_ALIGNOF(struct snn_iaf_params) == 8, "alignof(struct snn_iaf_params) differs from the C# bindings");
 static_assert(offsetof(struct snn_iaf_params, integrator) == 0, "offsetof(struct snn_iaf_params, integrator) differs from the C# bindings");
 static_assert(offsetof(struct snn_iaf_params, refractory_steps) == 4, "offsetof(struct snn_iaf_params, refractory_steps) differs from the C# bindings");
@@ -221,6 +221,10 @@ static_assert(offsetof(struct snn_iaf_params, v_rest) == 56, "offsetof(struct sn
 static_assert(offsetof(struct snn_iaf_params, resistance) == 64, "offsetof(struct snn_iaf_params, resistance) differs from the C# bindings");
 static_assert(offsetof(struct snn_iaf_params, noise_std) == 72, "offsetof(struct snn_iaf_params, noise_std) differs from the C# bindings");
 static_assert(offsetof(struct snn_iaf_params, weight_layout) == 80, "offsetof(struct snn_iaf_params, weight_layout) differs from the C# bindings");
+static_assert(offsetof(struct snn_iaf_params, tau_mem_per_neuron) == 88, "offsetof(struct snn_iaf_params, tau_mem_per_neuron) differs from the C# bindings");
+static_assert(offsetof(struct snn_iaf_params, v_thresh_per_neuron) == 96, "offsetof(struct snn_iaf_params, v_thresh_per_neuron) differs from the C# bindings");
+static_assert(offsetof(struct snn_iaf_params, v_reset_per_neuron) == 104, "offsetof(struct snn_iaf_params, v_reset_per_neuron) differs from the C# bindings");
+static_assert(offsetof(struct snn_iaf_params, v_rest_per_neuron) == 112, "offsetof(struct snn_iaf_params, v_rest_per_neuron) differs from the C# bindings");
 
 /* struct snn_iaf_state */
 static_assert(sizeof(struct snn_iaf_state) == 16, "sizeof(struct snn_iaf_state) differs from the C# bindings");
