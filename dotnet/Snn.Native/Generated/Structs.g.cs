@@ -92,6 +92,16 @@ public partial struct snn_distribution
 
     /// <summary>truncated normal: kept draws satisfy |z| &lt;= bound, in standard deviations (&gt; 0, finite)</summary>
     public double bound;
+
+    /// <summary>0 or 1</summary>
+    [NativeTypeName("int32_t")]
+    public int normalize;
+
+    /// <summary>the sum the values have after normalising, finite</summary>
+    public double normalize_to;
+
+    /// <summary>finite</summary>
+    public double shift_by_max;
 }
 
 /// <summary>

@@ -49,12 +49,15 @@ public static class StructLayoutExpectations
             new ExpectedField("device_kind", 88),
             new ExpectedField("device_ordinal", 92),
         }),
-        new ExpectedStruct("snn_distribution", "Snn.Native.snn_distribution", "Snn.Native.snn_distribution, Snn.Native", 32, 8, new ExpectedField[]
+        new ExpectedStruct("snn_distribution", "Snn.Native.snn_distribution", "Snn.Native.snn_distribution, Snn.Native", 56, 8, new ExpectedField[]
         {
             new ExpectedField("kind", 0),
             new ExpectedField("a", 8),
             new ExpectedField("b", 16),
             new ExpectedField("bound", 24),
+            new ExpectedField("normalize", 32),
+            new ExpectedField("normalize_to", 40),
+            new ExpectedField("shift_by_max", 48),
         }),
         new ExpectedStruct("snn_neuron_params", "Snn.Native.snn_neuron_params", "Snn.Native.snn_neuron_params, Snn.Native", 80, 8, new ExpectedField[]
         {

@@ -79,12 +79,15 @@ static_assert(SNN_DISTRIBUTION_NORMAL == 2, "SNN_DISTRIBUTION_NORMAL differs fro
 static_assert(SNN_DISTRIBUTION_TRUNCATED_NORMAL == 3, "SNN_DISTRIBUTION_TRUNCATED_NORMAL differs from the C# bindings");
 
 /* struct snn_distribution */
-static_assert(sizeof(struct snn_distribution) == 32, "sizeof(struct snn_distribution) differs from the C# bindings");
+static_assert(sizeof(struct snn_distribution) == 56, "sizeof(struct snn_distribution) differs from the C# bindings");
 static_assert(BINDGEN_ALIGNOF(struct snn_distribution) == 8, "alignof(struct snn_distribution) differs from the C# bindings");
 static_assert(offsetof(struct snn_distribution, kind) == 0, "offsetof(struct snn_distribution, kind) differs from the C# bindings");
 static_assert(offsetof(struct snn_distribution, a) == 8, "offsetof(struct snn_distribution, a) differs from the C# bindings");
 static_assert(offsetof(struct snn_distribution, b) == 16, "offsetof(struct snn_distribution, b) differs from the C# bindings");
 static_assert(offsetof(struct snn_distribution, bound) == 24, "offsetof(struct snn_distribution, bound) differs from the C# bindings");
+static_assert(offsetof(struct snn_distribution, normalize) == 32, "offsetof(struct snn_distribution, normalize) differs from the C# bindings");
+static_assert(offsetof(struct snn_distribution, normalize_to) == 40, "offsetof(struct snn_distribution, normalize_to) differs from the C# bindings");
+static_assert(offsetof(struct snn_distribution, shift_by_max) == 48, "offsetof(struct snn_distribution, shift_by_max) differs from the C# bindings");
 
 /* enum snn_reset_mode */
 static_assert(sizeof(enum snn_reset_mode) == 4, "enum snn_reset_mode is not int-sized like its C# enum");
