@@ -169,6 +169,14 @@ public static unsafe partial class Methods
     public static extern snn_status snn_tensor_fill(snn_tensor* tensor, double value);
 
     /// <summary>
+    /// output[j, i, ...] = input[i, j, ...]: the two leading axes swapped (e.g. batch-major [B, T, ...]
+    /// to time-major [T, B, ...] and back). Float32 tensors of rank &gt;= 2 on one device that do not
+    /// overlap; output's shape is input's with its first two dimensions exchanged.
+    /// </summary>
+    [DllImport("snn", CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+    public static extern snn_status snn_tensor_swap_leading_axes([NativeTypeName("const snn_tensor *")] snn_tensor* input, snn_tensor* output);
+
+    /// <summary>
     /// One Philox4x32 block with 10 rounds: counter[4], key[2] -&gt; out[4]. Host only; exposed
     /// so that callers can check the generator against published known-answer vectors.
     /// </summary>

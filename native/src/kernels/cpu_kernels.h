@@ -20,6 +20,7 @@ void poisson(const PoissonArgs& args, int threads);
 void fill(void* dst, size_t count, size_t element_size, const void* pattern, int threads);
 void add(float* acc, const float* x, int64_t n, int threads);
 void scale_columns(const ScaleColumnsArgs& args, int threads);
+void swap_axes(const SwapAxesArgs& args, int threads);
 // BLAS sgemm; `threads` sets OpenBLAS's thread count for the call.
 void linear(const LinearArgs& args, int threads);
 
