@@ -86,6 +86,12 @@ def test_per_neuron_vectors_that_differ_run_per_neuron():
     with FFIAFBrian(weights, bias=0.01, tau_mem=tau, v_thresh=thresh, v_reset=reset, v_rest=rest,
                     integrator_name="exact") as lyr:
         assert lyr.model.per_neuron
+        np.testing.assert_array_equal(lyr.parameters("taus")["tau_mem"], tau)        # float64, unrounded
+        lyr.set_attribute("tau_mem", np.array([0.011, 0.021, 0.031]))
+        np.testing.assert_array_equal(lyr.parameters()["tau_mem"], [0.011, 0.021, 0.031])
+        lyr.reset_parameters()
+        np.testing.assert_array_equal(lyr.parameters()["tau_mem"], tau)
+        assert sorted(lyr.parameters("thresholds").keys()) == ["v_thresh"]
         ts_out, _, _ = lyr(ts_in)
     channels = np.asarray(ts_out.channels)
     for n in range(N):
