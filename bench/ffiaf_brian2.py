@@ -1,5 +1,5 @@
 #!/usr/bin/python3
-"""FFIAF benchmark: snn.neurons.CurrentIaf (what Rockpool's FFIAF computes) beside Brian2 running Rockpool's FFIAFBrian model, on the same work.
+"""FFIAF benchmark: a snn.neurons.Population of CurrentIafModel (what Rockpool's FFIAF computes) beside Brian2 running Rockpool's FFIAFBrian model, on the same work.
 
 Work: N neurons (default 1000) fed by N_in input currents (default 100) through weights [N_in, N], for T steps
 (default 10,000 = 1 s at dt = 0.1 ms), rk4 like Rockpool, no refractory period, no noise. Input currents are
@@ -146,11 +146,11 @@ def brian_standalone(repeats):
 def ours(x, w, integrator, repeats, bias=BIAS):
     sys.path.insert(0, os.path.join(ROOT, "python"))
     import snn
-    from snn.neurons import CurrentIaf as FFIAF
+    from snn.neurons import CurrentIafModel, Population
     snn.Device.default.num_threads = args.threads
     times, spikes = [], None
-    with FFIAF(w, bias, dt=DT, tau_mem=TAU, v_thresh=V_THRESH, v_reset=V_RESET, v_rest=V_REST,
-               integrator=integrator) as layer:
+    with Population(CurrentIafModel(w, bias, dt=DT, tau_mem=TAU, v_thresh=V_THRESH, v_reset=V_RESET, v_rest=V_REST,
+                                    integrator=integrator)) as layer:
         for r in range(args.warmup + repeats):
             layer.reset_state()
             start = time.perf_counter()

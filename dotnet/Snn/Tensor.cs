@@ -258,6 +258,28 @@ public sealed unsafe class Tensor : IDisposable
     /// <summary>A copy of this tensor on the same device.</summary>
     public Tensor Clone() => To(Device);
 
+    /// <summary>A new float32 tensor with the two leading axes of this one (rank &gt;= 2) exchanged, [B, T, ...] to
+    /// [T, B, ...] and back, computed natively on this tensor's device.</summary>
+    public Tensor SwapLeadingAxes()
+    {
+        if (_shape.Length < 2)
+            throw new SnnArgumentException(ErrorCode.InvalidArgument,
+                $"[{string.Join(", ", _shape)}] has fewer than two axes to swap; pass a tensor of rank >= 2.");
+        long[] shape = [_shape[1], _shape[0], .. _shape.AsSpan(2)];
+        var result = Empty(shape, DType, Device); // the kernel writes every element
+        try
+        {
+            NativeCall.Check(Methods.snn_tensor_swap_leading_axes(Pointer, result.Pointer));
+            GC.KeepAlive(this);
+            return result;
+        }
+        catch
+        {
+            result.Dispose();
+            throw;
+        }
+    }
+
     /// <summary>Sets every element to <paramref name="value"/>.</summary>
     public void Fill(double value)
     {

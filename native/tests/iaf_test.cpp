@@ -298,6 +298,78 @@ TEST_P(Iaf, InputMajorWeightsProjectLikeTheirTranspose) {
   EXPECT_TRUE(untouched(out.get()));
 }
 
+// Per-neuron time constants and potentials: each neuron of one call gives, bit for bit, what a call
+// with that neuron alone and its constants as scalars gives (the state starting at each neuron's own
+// v_rest); bad per-neuron values are rejected with the outputs untouched.
+TEST_P(Iaf, PerNeuronConstantsActAsEachNeuronsScalars) {
+  const int64_t T = 2000, B = 2, N = 4;
+  const std::vector<double> tau{10e-3, 20e-3, 30e-3, 15e-3}, thresh{-55e-3, -50e-3, -58e-3, -45e-3},
+      reset{-65e-3, -70e-3, -60e-3, -62e-3}, rest{-65e-3, -60e-3, -70e-3, -58e-3};
+  auto f64 = [&](const std::vector<double>& values) {
+    Tensor t = tensor({static_cast<int64_t>(values.size())}, SNN_DTYPE_FLOAT64);
+    EXPECT_EQ(snn_tensor_upload(t.get(), values.data(), values.size() * sizeof(double)), SNN_OK) << last_error();
+    return t;
+  };
+  Tensor t_tau = f64(tau), t_thresh = f64(thresh), t_reset = f64(reset), t_rest = f64(rest);
+  std::vector<float> x(static_cast<size_t>(T * B * N));
+  for (size_t i = 0; i < x.size(); ++i) x[i] = static_cast<float>(25e-3 + 8e-3 * std::sin(0.003 * static_cast<double>(i)));
+  for (const int32_t integrator : {SNN_IAF_EXACT, SNN_IAF_RK4}) {
+    snn_iaf_params p = defaults();
+    p.integrator = integrator;
+    p.refractory_steps = 5;
+    p.tau_mem_per_neuron = t_tau.get();
+    p.v_thresh_per_neuron = t_thresh.get();
+    p.v_reset_per_neuron = t_reset.get();
+    p.v_rest_per_neuron = t_rest.get();
+    std::vector<float> v_all;
+    const std::vector<float> s_all = run(p, {T, B, N}, x, &v_all);
+    for (int64_t n = 0; n < N; ++n) {
+      snn_iaf_params q = defaults();
+      q.integrator = integrator;
+      q.refractory_steps = 5;
+      q.tau_mem = tau[static_cast<size_t>(n)];
+      q.v_thresh = thresh[static_cast<size_t>(n)];
+      q.v_reset = reset[static_cast<size_t>(n)];
+      q.v_rest = rest[static_cast<size_t>(n)];
+      std::vector<float> column(static_cast<size_t>(T * B)), v_one;
+      for (int64_t r = 0; r < T * B; ++r) column[static_cast<size_t>(r)] = x[static_cast<size_t>(r * N + n)];
+      const std::vector<float> s_one = run(q, {T, B, 1}, column, &v_one);
+      int64_t spikes = 0;
+      for (int64_t r = 0; r < T * B; ++r) {
+        ASSERT_EQ(bits(s_one[static_cast<size_t>(r)]), bits(s_all[static_cast<size_t>(r * N + n)])) << "neuron " << n << " row " << r;
+        ASSERT_EQ(bits(v_one[static_cast<size_t>(r)]), bits(v_all[static_cast<size_t>(r * N + n)])) << "neuron " << n << " row " << r;
+        spikes += s_one[static_cast<size_t>(r)] != 0.0f;
+      }
+      EXPECT_GT(spikes, 3) << "neuron " << n;
+    }
+  }
+  // Bad values, found per neuron; the outputs stay untouched.
+  Tensor xs = filled({4, 1, N}, 0.02f);
+  Tensor s = filled({4, 1, N}, kSentinel);
+  Tensor v = filled({1, N}, kSentinel);
+  snn_iaf_state st{v.get(), nullptr};
+  Tensor low_thresh = f64({-55e-3, -55e-3, -80e-3, -55e-3}), zero_tau = f64({0.02, 0.0, 0.02, 0.02});
+  Tensor short_rest = f64({-65e-3, -65e-3}), as_float = tensor({N});
+  snn_iaf_params p = defaults();
+  p.v_thresh_per_neuron = low_thresh.get();
+  EXPECT_FAILS(SNN_ERROR_INVALID_ARGUMENT, snn_iaf_forward(xs.get(), nullptr, nullptr, &p, &st, s.get(), nullptr),
+               "neuron 2: v_thresh (-0.08) must be > v_reset (-0.065)");
+  p = defaults();
+  p.tau_mem_per_neuron = zero_tau.get();
+  EXPECT_FAILS(SNN_ERROR_INVALID_ARGUMENT, snn_iaf_forward(xs.get(), nullptr, nullptr, &p, &st, s.get(), nullptr),
+               "params.tau_mem_per_neuron[1] must be finite and > 0");
+  p = defaults();
+  p.v_rest_per_neuron = short_rest.get();
+  EXPECT_FAILS(SNN_ERROR_INVALID_ARGUMENT, snn_iaf_forward(xs.get(), nullptr, nullptr, &p, &st, s.get(), nullptr),
+               "params.v_rest_per_neuron [2] does not match spikes");
+  p = defaults();
+  p.v_reset_per_neuron = as_float.get();
+  EXPECT_FAILS(SNN_ERROR_INVALID_ARGUMENT, snn_iaf_forward(xs.get(), nullptr, nullptr, &p, &st, s.get(), nullptr),
+               "params.v_reset_per_neuron");
+  EXPECT_TRUE(untouched(s.get()));
+  EXPECT_TRUE(untouched(v.get()));
+}
+
 TEST_P(Iaf, InvalidArgumentsAreRejectedAndOutputsUntouched) {
   const int64_t T = 4, B = 1, N = 3;
   Tensor x = filled({T, B, N}, 0.02f);

@@ -1,8 +1,10 @@
 // snn_random_fill against the definitions of snn/random.h, computed here element by element from
 // the Philox stream (reference_uniform, itself checked against Random123's known answers), and the
 // sample moments of each distribution; then its error paths.
+#include <algorithm>
 #include <cmath>
 #include <limits>
+#include <vector>
 
 #include "reference.h"
 #include "test_util.h"
@@ -114,6 +116,49 @@ TEST_P(RandomFill, ResultsDoNotDependOnTheSizeOfTheDraw) {
     const std::vector<float> shorter = draw(d, 2049, 3, 4), longer = draw(d, 6000, 3, 4);
     EXPECT_TRUE(bitwise_equal(shorter, std::vector<float>(longer.begin(), longer.begin() + 2049))) << kind;
   }
+}
+
+// The rescaling options (normalize, shift_by_max) against their definition, computed here in double
+// from the plain float32 draws: normalised to a sum, shifted by a multiple of the maximum, or both.
+TEST_P(RandomFill, RescalingFollowsItsDefinition) {
+  const int64_t n = 3001;
+  const uint64_t seed = 17, offset = 0;
+  for (const int32_t kind : {SNN_DISTRIBUTION_UNIFORM, SNN_DISTRIBUTION_NORMAL}) {
+    const snn_distribution plain = kind == SNN_DISTRIBUTION_UNIFORM ? dist(kind, 0.0, 1.0) : dist(kind, 0.1, 0.5);
+    const std::vector<float> v = draw(plain, n, seed, offset);
+    for (const bool normalize : {false, true}) {
+      for (const double shift : {0.0, 0.5, -2.0}) {
+        if (!normalize && shift == 0.0) continue;
+        snn_distribution d = plain;
+        d.normalize = normalize ? 1 : 0;
+        d.normalize_to = 2.5;
+        d.shift_by_max = shift;
+        const std::vector<float> got = draw(d, n, seed, offset);
+        std::vector<double> want(v.begin(), v.end());
+        if (normalize) {
+          double sum = 0;
+          for (const double x : want) sum += x;
+          for (double& x : want) x = x / sum * 2.5;
+        }
+        const double top = *std::max_element(want.begin(), want.end());
+        for (double& x : want) x += top * shift;
+        for (int64_t i = 0; i < n; ++i) ASSERT_EQ(got[i], static_cast<float>(want[static_cast<size_t>(i)])) << i;
+      }
+    }
+  }
+  // Draws that sum to 0 cannot be normalised: an error, the output untouched.
+  Tensor t = filled({8}, kSentinel);
+  snn_distribution zero = dist(SNN_DISTRIBUTION_CONSTANT, 0.0, 0.0);
+  zero.normalize = 1;
+  zero.normalize_to = 1.0;
+  EXPECT_FAILS(SNN_ERROR_INVALID_ARGUMENT, snn_random_fill(t.get(), &zero, 1, 0), "the draws sum to 0");
+  snn_distribution flag = dist(SNN_DISTRIBUTION_UNIFORM, 0, 1);
+  flag.normalize = 2;
+  EXPECT_FAILS(SNN_ERROR_INVALID_ARGUMENT, snn_random_fill(t.get(), &flag, 1, 0), "distribution->normalize 2 must be 0 or 1");
+  snn_distribution shift = dist(SNN_DISTRIBUTION_UNIFORM, 0, 1);
+  shift.shift_by_max = std::numeric_limits<double>::infinity();
+  EXPECT_FAILS(SNN_ERROR_INVALID_ARGUMENT, snn_random_fill(t.get(), &shift, 1, 0), "->shift_by_max (inf) must be finite");
+  EXPECT_TRUE(untouched(t.get()));
 }
 
 TEST_P(RandomFill, BadArgumentsAreRejectedWithTheOutputUntouched) {

@@ -153,6 +153,32 @@ TEST_P(Tensors, TransferErrorsLeaveBothSidesUntouched) {
   for (float x : host) EXPECT_EQ(x, 1.0f);
 }
 
+// snn_tensor_swap_leading_axes: output[j, i, k] = input[i, j, k] element by element; bad shapes,
+// ranks and overlapping outputs are rejected with the output untouched.
+TEST_P(Tensors, SwapLeadingAxesExchangesTheFirstTwoAxes) {
+  const int64_t A = 5, Bn = 3, K = 7;
+  std::vector<float> values(static_cast<size_t>(A * Bn * K));
+  for (size_t e = 0; e < values.size(); ++e) values[e] = static_cast<float>(e);
+  Tensor x = make_tensor(device(), {A, Bn, K}, values);
+  Tensor y = make_tensor(device(), {Bn, A, K});
+  ASSERT_EQ(snn_tensor_swap_leading_axes(x.get(), y.get()), SNN_OK) << last_error();
+  const std::vector<float> got = read(y.get());
+  for (int64_t i = 0; i < A; ++i)
+    for (int64_t j = 0; j < Bn; ++j)
+      for (int64_t k = 0; k < K; ++k) ASSERT_EQ(got[static_cast<size_t>((j * A + i) * K + k)], values[static_cast<size_t>((i * Bn + j) * K + k)]);
+  Tensor back = make_tensor(device(), {A, Bn, K});
+  ASSERT_EQ(snn_tensor_swap_leading_axes(y.get(), back.get()), SNN_OK) << last_error();
+  EXPECT_EQ(read(back.get()), values);
+  Tensor wrong = make_tensor(device(), {A, Bn, K});
+  ASSERT_EQ(snn_tensor_fill(wrong.get(), -1.0), SNN_OK);
+  EXPECT_FAILS(SNN_ERROR_INVALID_ARGUMENT, snn_tensor_swap_leading_axes(x.get(), wrong.get()),
+               "first two dimensions exchanged");
+  Tensor flat = make_tensor(device(), {A});
+  EXPECT_FAILS(SNN_ERROR_INVALID_ARGUMENT, snn_tensor_swap_leading_axes(flat.get(), flat.get()), "at least two axes");
+  EXPECT_FAILS(SNN_ERROR_INVALID_ARGUMENT, snn_tensor_swap_leading_axes(x.get(), nullptr), "output");
+  for (const float v : read(wrong.get())) EXPECT_EQ(v, -1.0f);
+}
+
 TEST_P(Tensors, CopyWithinTheDevice) {
   const std::vector<float> values = pseudo_random(24, 0, 1, 2);
   Tensor a = tensor({2, 12}, values);

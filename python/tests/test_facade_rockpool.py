@@ -1,13 +1,13 @@
 """A Rockpool user's script, written with nn.layers.FFIAFBrian's arguments (per-neuron vectors for tau_mem, v_thresh,
 v_reset, v_rest; integrator_name; record=) and Rockpool's time series (TSContinuous, TSEvent, called as ts(t)),
 modules called as mod(ts), with only the import changed (`from rockpool import ...` becomes `from snn.rockpool import
-...`). Checked against the analytic firing period of the IAF equation, against the core API (snn.neurons.CurrentIaf)
+...`). Checked against the analytic firing period of the IAF equation, against the core API (a snn.neurons.Population of CurrentIafModel)
 on the same configuration, and for Rockpool's documented defaults."""
 import numpy as np
 import pytest
 
 import snn
-from snn.neurons import CurrentIaf
+from snn.neurons import CurrentIafModel, Population
 from snn.rockpool import FFIAF, FFIAFBrian, TimedModule, TSContinuous, TSEvent
 
 f32 = np.float32
@@ -45,14 +45,14 @@ def test_defaults_are_rockpools_and_the_module_is_the_core_layer():
     with FFIAFBrian(weights) as lyr:
         assert (lyr.integrator_name, lyr.dt, lyr.name, lyr.record) == ("rk4", 1e-4, "unnamed", False)
         assert isinstance(lyr, TimedModule) and lyr.spiking_output and not lyr.spiking_input
-        np.testing.assert_array_equal(np.array(lyr.population.bias), np.full(N, 0.015, f32))  # Rockpool's 15 mA
-        assert (lyr.population.tau_mem, lyr.population.v_thresh, lyr.population.v_reset, lyr.population.v_rest) == \
+        np.testing.assert_array_equal(np.array(lyr.model.bias), np.full(N, 0.015, f32))  # Rockpool's 15 mA
+        assert (lyr.model.tau_mem, lyr.model.v_thresh, lyr.model.v_reset, lyr.model.v_rest) == \
             (0.02, -0.055, -0.065, -0.065)
     steps = 600
     currents = np.repeat(np.random.default_rng(22).uniform(0, 2, (6, N_IN)), 100, axis=0)
     ts_in = TSContinuous(np.arange(steps) * DT, currents, t_stop=steps * DT)
     with FFIAF(weights, bias=0.012, noise_std=1e-3, seed=4) as lyr, \
-            CurrentIaf(weights, 0.012, noise_std=1e-3, integrator="rk4", seed=4) as core:
+            Population(CurrentIafModel(weights, 0.012, noise_std=1e-3, integrator="rk4", seed=4)) as core:
         ts_out, _, _ = lyr(ts_in)
         with core.forward(currents.astype(f32).reshape(steps, 1, N_IN)) as out:
             raster = np.array(out.values)[:, 0, :]
@@ -66,7 +66,38 @@ def test_time_series_are_callable_and_vectors_must_agree():
     ts = TSContinuous([0.0, 1.0, 2.0], np.array([[1.0, 10.0], [2.0, 20.0], [3.0, 30.0]]))
     np.testing.assert_array_equal(np.asarray(ts(1.5)), [[2.0, 20.0]])  # Rockpool's "previous" interpolation
     np.testing.assert_array_equal(np.asarray(ts(np.array([0.0, 2.0]))), [[1.0, 10.0], [3.0, 30.0]])
-    with pytest.raises(snn.SnnArgumentException, match="differs between neurons"):
-        FFIAFBrian(np.ones((N_IN, N), f32), v_thresh=np.array([-0.055, -0.05, -0.055]))
+    with pytest.raises(snn.SnnArgumentException, match="v_thresh has 2 values for 3 neurons"):
+        FFIAFBrian(np.ones((N_IN, N), f32), v_thresh=np.array([-0.055, -0.05]))
+    with pytest.raises(snn.SnnArgumentException, match=r"v_thresh\[1\] \(-0.07 V\) must be > v_reset\[1\]"):
+        FFIAFBrian(np.ones((N_IN, N), f32), v_thresh=np.array([-0.055, -0.07, -0.055]))
     with pytest.raises(snn.SnnArgumentException, match="integrator \"euler\" is unknown"):
         FFIAFBrian(np.ones((N_IN, N), f32), integrator_name="euler")
+
+
+def test_per_neuron_vectors_that_differ_run_per_neuron():
+    """A Rockpool user's vectors with a value per neuron: the facade's spikes are the core population's with the
+    same per-neuron constants (checked against Brian2 in test_ffiaf.py), and each neuron fires as it would alone."""
+    weights = np.array([[4e-3, 3e-3, 5e-3], [2e-3, 4e-3, 1e-3]])
+    tau, thresh = np.array([0.01, 0.02, 0.03]), np.array([-0.055, -0.05, -0.058])
+    reset, rest = np.array([-0.065, -0.07, -0.06]), np.array([-0.065, -0.06, -0.07])
+    steps = 1500
+    currents = np.full((steps, N_IN), 3.0)
+    ts_in = TSContinuous(np.arange(steps) * DT, currents, t_stop=steps * DT)
+    with FFIAFBrian(weights, bias=0.01, tau_mem=tau, v_thresh=thresh, v_reset=reset, v_rest=rest,
+                    integrator_name="exact") as lyr:
+        assert lyr.model.per_neuron
+        np.testing.assert_array_equal(lyr.parameters("taus")["tau_mem"], tau)        # float64, unrounded
+        lyr.set_attribute("tau_mem", np.array([0.011, 0.021, 0.031]))
+        np.testing.assert_array_equal(lyr.parameters()["tau_mem"], [0.011, 0.021, 0.031])
+        lyr.reset_parameters()
+        np.testing.assert_array_equal(lyr.parameters()["tau_mem"], tau)
+        assert sorted(lyr.parameters("thresholds").keys()) == ["v_thresh"]
+        ts_out, _, _ = lyr(ts_in)
+    channels = np.asarray(ts_out.channels)
+    for n in range(N):
+        with Population(CurrentIafModel(weights[:, n:n + 1].astype(f32), 0.01, tau_mem=float(tau[n]),
+                                        v_thresh=float(thresh[n]), v_reset=float(reset[n]), v_rest=float(rest[n]))) as one:
+            with one.forward(currents.astype(f32).reshape(steps, 1, N_IN)) as out:
+                alone = np.flatnonzero(np.array(out.values)[:, 0, 0])
+        assert len(alone) > 3
+        np.testing.assert_allclose(np.asarray(ts_out.times)[channels == n], (alone + 0.5) * DT, rtol=0, atol=1e-12)

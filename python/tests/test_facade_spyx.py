@@ -139,3 +139,27 @@ def test_a_core_steps_as_haiku_calls_it():
     np.testing.assert_array_equal(np.array(pool(np.ones((1, 4, 4, 1), f32))), np.full((1, 2, 2, 1), 4, f32))
     np.testing.assert_array_equal(np.array(nn.PopulationCode(2)(np.ones((3, 4), f32))), np.full((3, 2), 2, f32))
     assert nn.ActivityRegularization().name == "ActReg"
+
+
+def test_unroll_takes_haikus_batch_major_layout():
+    """hk.dynamic_unroll(core, x, state, time_major=False) users pass x [B, T, ...]: unroll(x, time_major=False) gives
+    the outputs [B, T, ...], the time-major run's transposed, and the state carries over as in one long run."""
+    x = dyadic(np.random.default_rng(9), (T, B, C, H)) * 2
+    batch_major = np.ascontiguousarray(x.transpose(1, 0, 2, 3))
+    with nn.LIF((C, H), beta=0.5) as lif:
+        with lif.unroll(np.ascontiguousarray(batch_major[:, :12]), time_major=False) as first, \
+                lif.unroll(np.ascontiguousarray(batch_major[:, 12:]), time_major=False) as rest:
+            got = np.concatenate([np.array(first), np.array(rest)], axis=1)
+        with lif.unroll(batch_major, time_major=False) as again:   # the state continues from the first 30 steps
+            continued = np.array(again)
+        lif.reset_state()
+        with lif.unroll(x) as whole:                                # time-major, Haiku's default
+            time_major = np.array(whole)
+    want = lif_reference(x.reshape(T, B, C * H), f32(0.5), f32(1.0)).reshape(T, B, C, H)
+    assert want.any()
+    np.testing.assert_array_equal(time_major, want)
+    np.testing.assert_array_equal(got, want.transpose(1, 0, 2, 3))
+    twice = lif_reference(np.concatenate([x, x]).reshape(2 * T, B, C * H), f32(0.5), f32(1.0)).reshape(2 * T, B, C, H)
+    np.testing.assert_array_equal(continued, twice[T:].transpose(1, 0, 2, 3))
+    with nn.LIF((H,)) as lif, pytest.raises(snn.SnnArgumentException, match="takes float32"):
+        lif.unroll(np.zeros((B, T, H + 1), f32), time_major=False)

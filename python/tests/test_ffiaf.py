@@ -1,4 +1,4 @@
-"""The current-driven IAF layer (snn.neurons.CurrentIaf, what Rockpool's FFIAF computes) from Python against Brian2 run the way Rockpool's FFIAFBrian runs it
+"""A population of current-driven IAF neurons (snn.neurons.CurrentIafModel, what Rockpool's FFIAF computes) from Python against Brian2 run the way Rockpool's FFIAFBrian runs it
 (numpy code generation, rk4, step-constant input currents through a TimedArray, refractory counted by Brian2):
 constant bias, step currents and spike input through weights, with and without refractory period; the analytic
 firing period; exact vs rk4; noise statistics against the formula and against Brian2; seeds and streaming;
@@ -11,7 +11,7 @@ import pytest
 
 from parity import float32_arrays, write_and_compare
 import snn
-from snn.neurons import CurrentIaf
+from snn.neurons import CurrentIafModel, Population
 
 warnings.filterwarnings("ignore", category=FutureWarning)
 import brian2 as b2  # noqa: E402
@@ -35,7 +35,7 @@ v_reset : volt
 """
 
 
-def brian(projected, bias, *, refractory=0.0, method="rk4", noise=None, step_constant=False):
+def brian(projected, bias, *, refractory=0.0, method="rk4", noise=None, step_constant=False, per_neuron=None):
     """Brian2 as Rockpool's FFIAFBrian drives it: projected [T, N] = input @ weights (amperes) plus optional noise
     currents in a TimedArray, bias [N] as I_bias. Returns (spike raster [T, N], v [T, N] with v[t] the membrane at
     time (t + 1) dt, i.e. after step t, the time our recording refers to).
@@ -43,7 +43,8 @@ def brian(projected, bias, *, refractory=0.0, method="rk4", noise=None, step_con
     Rockpool evaluates the TimedArray inside the equation, so Brian2's rk4 reads it at t, t + dt/2 and t + dt: its
     last stage sees the NEXT step's current, which moves v by (dt / tau) / 6 * R * (I[t+1] - I[t]) at every change
     of input. step_constant=True latches the step's current into a variable at the start of each step instead
-    (run_regularly), so the current is constant over the step as in snn_iaf_forward."""
+    (run_regularly), so the current is constant over the step as in snn_iaf_forward. per_neuron: a dict of [N] arrays
+    for "tau_mem", "v_thresh", "v_reset", "v_rest" (seconds, volts) replacing the scalars, as Rockpool's vectors do."""
     b2.start_scope()
     T, N = projected.shape
     equations = EQUATIONS
@@ -53,12 +54,13 @@ def brian(projected, bias, *, refractory=0.0, method="rk4", noise=None, step_con
                        refractory=refractory * b2.second, method=method, dt=DT * b2.second)
     if step_constant:
         g.run_regularly("I_step = I_inp(t, i)", when="start")
-    g.v = V_REST * b2.volt
-    g.v_rest = V_REST * b2.volt
-    g.tau_m = TAU * b2.second
+    k = {"tau_mem": TAU, "v_thresh": V_THRESH, "v_reset": V_RESET, "v_rest": V_REST, **(per_neuron or {})}
+    g.v = np.broadcast_to(k["v_rest"], (N,)) * b2.volt
+    g.v_rest = np.broadcast_to(k["v_rest"], (N,)) * b2.volt
+    g.tau_m = np.broadcast_to(k["tau_mem"], (N,)) * b2.second
     g.r_m = 1 * b2.ohm
-    g.v_thresh = V_THRESH * b2.volt
-    g.v_reset = V_RESET * b2.volt
+    g.v_thresh = np.broadcast_to(k["v_thresh"], (N,)) * b2.volt
+    g.v_reset = np.broadcast_to(k["v_reset"], (N,)) * b2.volt
     g.I_bias = np.asarray(bias, dtype=np.float64) * b2.amp
     drive = np.asarray(projected, dtype=np.float64) + (0 if noise is None else noise)
     I_inp = b2.TimedArray(drive * b2.amp, dt=DT * b2.second)
@@ -74,7 +76,7 @@ def brian(projected, bias, *, refractory=0.0, method="rk4", noise=None, step_con
 
 def ours(x, weights, bias, *, record=True, **kwargs):
     """Runs FFIAF on x [T, B, N_in]; returns (spikes, v) as numpy [T, B, N]."""
-    with CurrentIaf(np.ascontiguousarray(weights, dtype=f32), bias, **kwargs) as layer:
+    with Population(CurrentIafModel(np.ascontiguousarray(weights, dtype=f32), bias, **kwargs)) as layer:
         if record:
             layer.record("spikes", "v")
         with layer.forward(np.ascontiguousarray(x, dtype=f32)) as out:
@@ -121,6 +123,51 @@ def test_constant_bias_matches_brian2(integrator, refractory):
     assert s[:, 0].sum() > 30
     assert compare_spike_times(s[:, 0], rb, max_shift=0) == 0
     assert trace_difference(v[:, 0], vb, s[:, 0], rb) < FLOAT_TOL
+
+
+@pytest.mark.parametrize("integrator", ["exact", "rk4"])
+def test_per_neuron_constants_match_brian2(integrator):
+    """Rockpool's per-neuron vectors: every neuron its own tau_mem, v_thresh, v_reset and v_rest (all different),
+    under a staircase of input currents, against Brian2 given the same vectors."""
+    T, N = 3000, 6
+    k = dict(tau_mem=np.array([10e-3, 15e-3, 20e-3, 25e-3, 30e-3, 40e-3]),
+             v_thresh=np.array([-55e-3, -50e-3, -52e-3, -58e-3, -45e-3, -54e-3]),
+             v_reset=np.array([-65e-3, -70e-3, -60e-3, -68e-3, -62e-3, -75e-3]),
+             v_rest=np.array([-65e-3, -60e-3, -70e-3, -66e-3, -58e-3, -72e-3]))
+    x = np.zeros((T, 1, 1))
+    x[:, 0, 0] = 4e-3 * (np.arange(T) // 500)
+    weights = np.array([[1.0, 0.8, 1.2, 0.6, 1.5, 1.0]])
+    bias = np.array([8e-3, 10e-3, 12e-3, 11e-3, 9e-3, 20e-3], dtype=f32)
+    with Population(CurrentIafModel(weights.astype(f32), bias, k["tau_mem"], k["v_thresh"], k["v_reset"], k["v_rest"],
+                                    refractory=2e-3, integrator=integrator)) as layer:
+        assert layer.model.per_neuron and sorted(layer.parameters.keys()) == \
+            ["bias", "tau_mem", "v_reset", "v_rest", "v_thresh", "weights"]
+        np.testing.assert_array_equal(np.asarray(layer.parameters["tau_mem"]), k["tau_mem"])
+        layer.record("v")
+        with layer.forward(x.astype(f32)) as out:
+            s, v = np.asarray(out.values)[:, 0], np.asarray(layer.recorded["v"])[:, 0]
+    projected = x[:, 0].astype(f32).astype(np.float64) @ weights.astype(f32).astype(np.float64)
+    rb, vb = brian(projected, bias, refractory=2e-3, step_constant=True, per_neuron=k)
+    assert (s.sum(axis=0) > 5).all()                       # every neuron fires, each with its own constants
+    assert compare_spike_times(s, rb, max_shift=0) == 0
+    assert trace_difference(v, vb, s, rb) < FLOAT_TOL
+    # The same neurons one at a time with scalar constants give the same bits.
+    for n in range(N):
+        one = {name: float(values[n]) for name, values in k.items()}
+        sn, vn = ours(x, weights[:, n:n + 1], bias[n:n + 1], refractory=2e-3, integrator=integrator, **one)
+        assert np.array_equal(sn[:, 0, 0], s[:, n]) and np.array_equal(vn[:, 0, 0], v[:, n])
+
+
+def test_per_neuron_constants_are_checked_per_neuron():
+    w = np.ones((1, 3), f32)
+    tau, thresh, reset, rest = (np.array(a) for a in ([0.02, 0.02, 0.02], [-0.055, -0.055, -0.07],
+                                                       [-0.065, -0.065, -0.065], [-0.065, -0.065, -0.065]))
+    with pytest.raises(snn.SnnArgumentException, match=r"v_thresh\[2\] \(-0.07 V\) must be > v_reset\[2\]"):
+        CurrentIafModel(w, np.zeros(3, f32), tau, thresh, reset, rest)
+    with pytest.raises(snn.SnnArgumentException, match=r"tau_mem\[1\] must be finite and > 0"):
+        CurrentIafModel(w, np.zeros(3, f32), np.array([0.02, 0.0, 0.02]), thresh[:1].repeat(3), reset, rest)
+    with pytest.raises(snn.SnnArgumentException, match="tau_mem has 2 values for 3 neurons"):
+        CurrentIafModel(w, np.zeros(3, f32), tau[:2], thresh, reset, rest)
 
 
 @pytest.mark.parametrize("refractory", [0.0, 3e-3])
@@ -204,7 +251,7 @@ def test_noise_statistics_match_the_formula_and_brian2():
     g = -math.expm1(-h)
     expected = noise_std * math.sqrt(2 * g / (h * (2 - g)))
     T, N, skip = 4000, 400, 1000
-    with CurrentIaf(np.zeros((1, N), dtype=f32), 0.0, noise_std=noise_std, v_thresh=1.0, seed=11) as layer:
+    with Population(CurrentIafModel(np.zeros((1, N), dtype=f32), 0.0, noise_std=noise_std, v_thresh=1.0, seed=11)) as layer:
         layer.record("v")
         with layer.forward(np.zeros((T, 1, 1), dtype=f32)):
             d = np.asarray(layer.recorded["v"])[skip:, 0].astype(np.float64) - V_REST
@@ -235,7 +282,7 @@ def test_seed_determinism_and_streaming():
     s3, _ = ours(x, w, 5e-3, **{**kwargs, "seed": 43})
     assert not np.array_equal(s1, s3)
     # The same run fed in three pieces: identical bits (state and noise stream carry over).
-    with CurrentIaf(w, 5e-3, **kwargs) as layer:
+    with Population(CurrentIafModel(w, 5e-3, **kwargs)) as layer:
         layer.record("v")
         pieces, vs = [], []
         for a, b in ((0, 1), (1, 250), (250, T)):
@@ -253,13 +300,13 @@ def test_seed_determinism_and_streaming():
 
 def test_layer_contract():
     w = np.ones((3, 4), dtype=f32)
-    with CurrentIaf(w, np.array([1e-3, 2e-3, 3e-3, 4e-3], dtype=f32), refractory=1e-3, name="ff") as layer:
-        assert layer.name == "ff" and layer.type_name == "CurrentIaf"
+    with Population(CurrentIafModel(w, np.array([1e-3, 2e-3, 3e-3, 4e-3], dtype=f32), refractory=1e-3), "ff") as layer:
+        assert layer.name == "ff" and layer.type_name == "Population" and isinstance(layer.model, CurrentIafModel)
         assert list(layer.input_shape) == [3] and list(layer.output_shape) == [4]
         assert sorted(layer.parameters.keys()) == ["bias", "weights"]
         assert np.array_equal(np.asarray(layer.parameters["weights"]), w)
         assert list(layer.recordable) == ["spikes", "v"]
-        assert layer.refractory_steps == 9  # Brian2: round(1 ms / 0.1 ms) - 1
+        assert layer.model.refractory_steps == 9  # Brian2: round(1 ms / 0.1 ms) - 1
         config = layer.config
         assert config.get_double("tau_mem") == 0.02 and config.get_string("integrator") == "exact"
         layer.set_state("v", np.full((2, 4), -0.056, dtype=f32))
@@ -281,15 +328,15 @@ def test_layer_contract():
 ])
 def test_bad_parameters_raise_typed_errors(kwargs, fragment):
     with pytest.raises(snn.SnnArgumentException) as e:
-        CurrentIaf(np.ones((2, 3), dtype=f32), **kwargs)
+        Population(CurrentIafModel(np.ones((2, 3), dtype=f32), **kwargs))
     assert isinstance(e.value, ValueError)
     assert fragment in str(e.value)
 
 
 def test_bad_inputs_raise_typed_errors():
     with pytest.raises(snn.SnnArgumentException, match="bias has 2 values but the weights"):
-        CurrentIaf(np.ones((2, 3), dtype=f32), np.zeros(2, dtype=f32))
-    with CurrentIaf(np.ones((2, 3), dtype=f32)) as layer:
+        Population(CurrentIafModel(np.ones((2, 3), dtype=f32), np.zeros(2, dtype=f32)))
+    with Population(CurrentIafModel(np.ones((2, 3), dtype=f32))) as layer:
         with pytest.raises(snn.SnnArgumentException, match=r"takes float32 \[time, batch, 2\]"):
             layer.forward(np.zeros((5, 1, 3), dtype=f32))
         with pytest.raises(snn.SnnArgumentException, match="has no state variable \"u\""):
@@ -315,7 +362,7 @@ def parity_run(name):
     kwargs = dict(noise_std=2e-3, refractory=5e-4, seed=5, integrator="rk4") if name == "rk4_noise" \
         else dict(refractory=0.0, integrator="exact")
     arrays = {"x": x, "w": w}
-    with CurrentIaf(w, 0.012, **kwargs) as layer:
+    with Population(CurrentIafModel(w, 0.012, **kwargs)) as layer:
         layer.record("spikes", "v")
         for tag, part in (("1", x[:20]), ("2", x[20:])):
             with layer.forward(part) as out:

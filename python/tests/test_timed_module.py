@@ -8,9 +8,16 @@ import numpy as np
 import pytest
 
 import snn
-from snn.timed import LeakyIntegrator, TimedModule, TSContinuous, TSEvent
+from snn.neurons import NeuronModel, Population
+from snn.timed import TimedModule, TSContinuous, TSEvent
 
 f32 = np.float32
+
+
+def leaky_integrator(size, decay=0.9, gain=1.0, threshold=None, name=None):
+    """The timed modules' small layer: a population of the neuron family configured as a leaky integrator
+    (parameters "beta" for the decay and "input_scale" for the gain, state and record "membrane")."""
+    return Population(NeuronModel.leaky_integrator(size, decay=decay, gain=gain, threshold=threshold), name=name)
 
 
 def integrator_reference(x, decay, gain, threshold=None, v0=None):
@@ -42,7 +49,7 @@ def keys(d):
 
 
 def test_evolve_clock_arithmetic():
-    with LeakyIntegrator(3, decay=0.0) as layer:
+    with leaky_integrator(3, decay=0.0) as layer:
         m = TimedModule(layer, 1e-3, name="rate")
         out, state, rec = m.evolve(duration=0.0105)       # floor(10.5) = 10 steps
         assert m.timestep == 10 and m.t == pytest.approx(0.01)
@@ -70,7 +77,7 @@ def test_continuous_input_is_sampled_with_sample_and_hold_on_the_step_grid():
     times[0] = 0.0
     samples = rng.normal(size=(40, 4))
     ts = TSContinuous(times, samples, t_stop=0.06)
-    with LeakyIntegrator(4, decay=0.0, gain=1.0) as layer:          # a pass-through
+    with leaky_integrator(4, decay=0.0, gain=1.0) as layer:          # a pass-through
         m = TimedModule(layer, 1e-3)
         out, _, _ = m.evolve(ts, duration=0.02)
         out2, _, _ = m.evolve(ts, num_timesteps=30)
@@ -85,15 +92,15 @@ def test_rate_layer_matches_the_equations_across_evolutions():
     rng = np.random.default_rng(2)
     clocked = rng.normal(size=(80, 5)).astype(f32)
     ts = TSContinuous.from_clocked(clocked, 1e-3)
-    with LeakyIntegrator(5, decay=0.8, gain=0.5) as layer:
+    with leaky_integrator(5, decay=0.8, gain=0.5) as layer:
         m = TimedModule(layer, 1e-3)
         a, s1, _ = m.evolve(ts, num_timesteps=30)
         b, s2, rec = m.evolve(ts, num_timesteps=50, record=True)
     out, r, v = integrator_reference(clocked, 0.8, 0.5)
     np.testing.assert_array_equal(np.concatenate([a.samples, b.samples]), out)
-    np.testing.assert_array_equal(s2["v"], v)
-    np.testing.assert_array_equal(rec["v"].samples, r[30:])
-    np.testing.assert_allclose(rec["v"].times, np.arange(30, 80) * 1e-3, rtol=0, atol=1e-15)
+    np.testing.assert_array_equal(s2["membrane"], v)
+    np.testing.assert_array_equal(rec["membrane"].samples, r[30:])
+    np.testing.assert_allclose(rec["membrane"].times, np.arange(30, 80) * 1e-3, rtol=0, atol=1e-15)
 
 
 def test_spiking_module_rasterises_events_and_emits_events_at_bin_middles():
@@ -105,7 +112,7 @@ def test_spiking_module_rasterises_events_and_emits_events_at_bin_middles():
     edges = np.arange(steps + 1) * dt
     counts = np.stack([np.histogram(times[chans == c], bins=edges)[0] for c in range(n_in)], axis=1).astype(f32)
     for add_events in (True, False):
-        with LeakyIntegrator(n_in, decay=0.9, gain=0.7, threshold=1.0) as layer:
+        with leaky_integrator(n_in, decay=0.9, gain=0.7, threshold=1.0) as layer:
             m = TimedModule(layer, dt, spiking_input=True, spiking_output=True, add_events=add_events, name="lif")
             out, state, _ = m.evolve(ev)
         x = counts if add_events else (counts > 0).astype(f32)
@@ -116,37 +123,37 @@ def test_spiking_module_rasterises_events_and_emits_events_at_bin_middles():
         np.testing.assert_allclose(out.times, rows * dt + dt / 2, rtol=0, atol=1e-15)
         np.testing.assert_array_equal(out.channels, cols)
         assert (out.t_start, out.t_stop) == (0.0, pytest.approx(steps * dt))
-        np.testing.assert_array_equal(state["v"], v)
+        np.testing.assert_array_equal(state["membrane"], v)
         np.testing.assert_array_equal(out.raster(dt, add_events=True), spikes.astype(int))
 
 
 def test_state_parameters_and_resets():
     clocked = np.linspace(-1, 1, 40, dtype=f32).reshape(20, 2)
     ts = TSContinuous.from_clocked(clocked, 1e-3)
-    with LeakyIntegrator(2, decay=0.5) as layer:
+    with leaky_integrator(2, decay=0.5) as layer:
         m = TimedModule(layer, 1e-3, name="li")
         assert len(m.state().keys()) == 0                      # at rest before the first evolution
         _, s, _ = m.evolve(ts, num_timesteps=10)
-        saved = s["v"].copy()
+        saved = s["membrane"].copy()
         tail1, _, _ = m.evolve(ts, num_timesteps=10)
         m.reset_state()
         assert len(m.state().keys()) == 0 and m.t == pytest.approx(0.02)
         m.t = 0.01
         m.set_attributes(s)                                  # restore the state after step 10
-        np.testing.assert_array_equal(m.state()["v"], saved)
+        np.testing.assert_array_equal(m.state()["membrane"], saved)
         tail2, _, _ = m.evolve(ts, num_timesteps=10)
         np.testing.assert_array_equal(tail2.samples, tail1.samples)
         # parameters: nested dictionaries, families, set and reset
-        assert keys(m.parameters()) == ["decay", "gain"]
-        assert keys(m.parameters("decays")) == ["decay"]
+        assert keys(m.parameters()) == ["beta", "input_scale"]
+        assert keys(m.parameters("decays")) == ["beta"]
         assert len(m.parameters("weights").keys()) == 0
-        m.set_attribute("decay", np.array([0.25, 0.75], f32))
-        np.testing.assert_array_equal(m.parameters()["decay"], [0.25, 0.75])
+        m.set_attribute("beta", np.array([0.25, 0.75], f32))
+        np.testing.assert_array_equal(m.parameters()["beta"], [0.25, 0.75])
         m.reset_parameters()
-        np.testing.assert_array_equal(m.parameters()["decay"], [0.5, 0.5])
+        np.testing.assert_array_equal(m.parameters()["beta"], [0.5, 0.5])
         assert m.simulation_parameters()["dt"] == 1e-3
         assert keys(m.attributes_named("dt")) == ["dt"]
-        np.testing.assert_array_equal(m.attributes_named("decay")["decay"], [0.5, 0.5])
+        np.testing.assert_array_equal(m.attributes_named("beta")["beta"], [0.5, 0.5])
         m.set_attribute("dt", 2e-3)
         assert m.dt == 2e-3 and m.t == pytest.approx(0.04)
         m.reset_all()
@@ -155,7 +162,7 @@ def test_state_parameters_and_resets():
 
 
 def test_module_properties():
-    with LeakyIntegrator(4, threshold=1.0, name="pop") as layer:
+    with leaky_integrator(4, threshold=1.0, name="pop") as layer:
         m = TimedModule(layer, 1e-4, spiking_input=True, spiking_output=True)
         assert (m.size_in, m.size_out) == (4, 4) and list(m.shape) == [4, 4]
         assert m.spiking_input and m.spiking_output
@@ -168,7 +175,7 @@ def test_module_properties():
 
 
 def test_bad_input_is_rejected_with_advice():
-    with LeakyIntegrator(3) as layer:
+    with leaky_integrator(3) as layer:
         m = TimedModule(layer, 1e-3)
         with pytest.raises(ValueError, match="takes TSContinuous input"):
             m.evolve(TSEvent([0.001], t_stop=0.01))
@@ -186,11 +193,11 @@ def test_bad_input_is_rejected_with_advice():
         with pytest.raises(ValueError, match="dt"):
             TimedModule(layer, 0.0)
         with pytest.raises(ValueError, match="elements"):
-            m.set_attribute("decay", np.zeros(5, f32))
+            m.set_attribute("beta", np.zeros(5, f32))
         with pytest.raises(ValueError, match="neither a parameter"):
             m.set_attribute("nope", np.zeros(3, f32))
         with pytest.raises(ValueError, match="batch"):
-            m.set_attribute("v", np.zeros(4, f32))
+            m.set_attribute("membrane", np.zeros(4, f32))
         e = TimedModule(layer, 1e-3, spiking_input=True)
         with pytest.raises(ValueError, match="clip or remap"):
             e.evolve(TSEvent([0.001], [5], t_stop=0.01), num_timesteps=3)
@@ -201,7 +208,7 @@ def test_sequential_chains_modules_and_nests_dictionaries():
     rng = np.random.default_rng(4)
     clocked = rng.uniform(0, 0.6, size=(60, 3)).astype(f32)
     ts = TSContinuous.from_clocked(clocked, 1e-3)
-    with LeakyIntegrator(3, decay=0.5, gain=1.0) as l1, LeakyIntegrator(3, decay=0.9, threshold=1.0) as l2:
+    with leaky_integrator(3, decay=0.5, gain=1.0) as l1, leaky_integrator(3, decay=0.9, threshold=1.0) as l2:
         rate = TimedModule(l1, 1e-3, name="rate")
         spk = TimedModule(l2, 1e-3, spiking_output=True, name="spk")
         seq = TimedSequential(rate, spk)
@@ -216,22 +223,22 @@ def test_sequential_chains_modules_and_nests_dictionaries():
         merged = out.merge(out2)
         np.testing.assert_allclose(merged.times, rows * 1e-3 + 5e-4, rtol=0, atol=1e-15)
         np.testing.assert_array_equal(merged.channels, cols)
-        np.testing.assert_array_equal(state["rate"]["v"], v1)
-        np.testing.assert_array_equal(state["spk"]["v"], v2)
-        np.testing.assert_array_equal(rec["spk"]["v"].samples, vr[:25])
-        assert keys(seq.parameters()) == ["rate", "spk"] and keys(seq.parameters()["spk"]) == ["decay", "gain"]
+        np.testing.assert_array_equal(state["rate"]["membrane"], v1)
+        np.testing.assert_array_equal(state["spk"]["membrane"], v2)
+        np.testing.assert_array_equal(rec["spk"]["membrane"].samples, vr[:25])
+        assert keys(seq.parameters()) == ["rate", "spk"] and keys(seq.parameters()["spk"]) == ["beta", "input_scale"]
         assert keys(seq.attributes_named("dt")) == ["dt", "rate", "spk"]
         seq.reset_all()
         assert rate.t == 0 and len(seq.state().keys()) == 0
-        seq.set_attribute("spk.decay", np.array([0.1, 0.2, 0.3], f32))
-        np.testing.assert_array_equal(spk.parameters()["decay"], np.array([0.1, 0.2, 0.3], f32))
+        seq.set_attribute("spk.beta", np.array([0.1, 0.2, 0.3], f32))
+        np.testing.assert_array_equal(spk.parameters()["beta"], np.array([0.1, 0.2, 0.3], f32))
         # plain (nested) Python dicts, as Rockpool users write them
-        seq.set_attributes({"rate": {"decay": np.array([0.2, 0.4, 0.6], f32)}, "spk": {"gain": [2.0, 2.0, 2.0]}})
-        np.testing.assert_array_equal(rate.parameters()["decay"], np.array([0.2, 0.4, 0.6], f32))
-        np.testing.assert_array_equal(spk.parameters()["gain"], [2.0, 2.0, 2.0])
+        seq.set_attributes({"rate": {"beta": np.array([0.2, 0.4, 0.6], f32)}, "spk": {"input_scale": [2.0, 2.0, 2.0]}})
+        np.testing.assert_array_equal(rate.parameters()["beta"], np.array([0.2, 0.4, 0.6], f32))
+        np.testing.assert_array_equal(spk.parameters()["input_scale"], [2.0, 2.0, 2.0])
         with pytest.raises(ValueError, match="sub-module"):
             seq.set_attributes({"rate": 1.0})
         with pytest.raises(ValueError, match="match the sizes"):
-            TimedSequential(rate, TimedModule(LeakyIntegrator(2), 1e-3))
+            TimedSequential(rate, TimedModule(leaky_integrator(2), 1e-3))
         with pytest.raises(ValueError, match="same dt"):
             TimedSequential(rate, TimedModule(l2, 2e-3))

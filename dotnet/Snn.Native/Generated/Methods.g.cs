@@ -168,6 +168,14 @@ public static unsafe partial class Methods
     public static extern snn_status snn_tensor_fill(snn_tensor* tensor, double value);
 
     /// <summary>
+    /// output[j, i, ...] = input[i, j, ...]: the two leading axes swapped (e.g. batch-major [B, T, ...]
+    /// to time-major [T, B, ...] and back). Float32 tensors of rank &gt;= 2 on one device that do not
+    /// overlap; output's shape is input's with its first two dimensions exchanged.
+    /// </summary>
+    [DllImport("snn", CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+    public static extern snn_status snn_tensor_swap_leading_axes([NativeTypeName("const snn_tensor *")] snn_tensor* input, snn_tensor* output);
+
+    /// <summary>
     /// One Philox4x32 block with 10 rounds: counter[4], key[2] -&gt; out[4]. Host only; exposed
     /// so that callers can check the generator against published known-answer vectors.
     /// </summary>
@@ -448,6 +456,7 @@ public static unsafe partial class Methods
     ///   if the refractory counter c &gt; 0:  c -= 1; v is held; no spike
     ///   else:  I = x + noise_std * sqrt(2 tau_mem / dt) / R * z;  v' = v + (v_rest + R I - v) g;
     ///          if v' &gt; v_thresh: spike, v' = v_reset, c = refractory_steps
+    /// with tau_mem (so g), v_thresh, v_reset and v_rest those of neuron n (per neuron when given).
     /// spikes[t, b, n] = 1 or 0. Each step is computed in double precision from the float32 state and the current
     /// (x rounded to float32, plus the bias in double) and v' rounded to float32, so splitting T over several calls
     /// changes nothing.

@@ -92,6 +92,16 @@ public partial struct snn_distribution
 
     /// <summary>truncated normal: kept draws satisfy |z| &lt;= bound, in standard deviations (&gt; 0, finite)</summary>
     public double bound;
+
+    /// <summary>0 or 1</summary>
+    [NativeTypeName("int32_t")]
+    public int normalize;
+
+    /// <summary>the sum the values have after normalising, finite</summary>
+    public double normalize_to;
+
+    /// <summary>finite</summary>
+    public double shift_by_max;
 }
 
 /// <summary>
@@ -297,8 +307,11 @@ public unsafe partial struct snn_trace_neuron_state
     public snn_tensor* threshold;
 }
 
-/// <summary>The constants of one population (the same for every neuron), in SI units.</summary>
-public partial struct snn_iaf_params
+/// <summary>
+/// The constants of one population, in SI units: the same for every neuron, or per neuron for the
+/// time constant and the potentials when the *_per_neuron tensors (appended in version 2) are set.
+/// </summary>
+public unsafe partial struct snn_iaf_params
 {
     /// <summary>snn_iaf_integrator</summary>
     [NativeTypeName("int32_t")]
@@ -350,6 +363,26 @@ public partial struct snn_iaf_params
     /// <summary>snn_weight_layout of <c>weight</c> (0, the zero default: [N, N_in])</summary>
     [NativeTypeName("int32_t")]
     public int weight_layout;
+
+    /// <summary>
+    /// Per-neuron values, each float64 [N] on the device of <c>input</c>, or NULL for the scalar above (a
+    /// NULL default keeps zero-initialised params meaning what they did). The rules of the scalars hold
+    /// for every neuron: tau_mem[n] finite and &gt; 0, the potentials finite, v_thresh[n] &gt; v_reset[n].
+    /// </summary>
+    [NativeTypeName("const snn_tensor *")]
+    public snn_tensor* tau_mem_per_neuron;
+
+    /// <summary>C field <c>snn_iaf_params.v_thresh_per_neuron</c>.</summary>
+    [NativeTypeName("const snn_tensor *")]
+    public snn_tensor* v_thresh_per_neuron;
+
+    /// <summary>C field <c>snn_iaf_params.v_reset_per_neuron</c>.</summary>
+    [NativeTypeName("const snn_tensor *")]
+    public snn_tensor* v_reset_per_neuron;
+
+    /// <summary>C field <c>snn_iaf_params.v_rest_per_neuron</c>.</summary>
+    [NativeTypeName("const snn_tensor *")]
+    public snn_tensor* v_rest_per_neuron;
 }
 
 /// <summary>

@@ -7,7 +7,7 @@ namespace Snn.Tests.Facades;
 /// <summary>
 /// A Rockpool user's script written in C# with FFIAFBrian's arguments (per-neuron vectors, integrator_name, record=)
 /// and time series, checked against the analytic firing period of the IAF equation, Rockpool's documented defaults
-/// and the core CurrentIaf layer on the same configuration.
+/// and the core population of CurrentIafModel on the same configuration.
 /// </summary>
 public class RockpoolFacadeTests
 {
@@ -45,9 +45,9 @@ public class RockpoolFacadeTests
         {
             Assert.Equal(("rk4", 1e-4, "unnamed", false), (defaults.IntegratorName, defaults.Dt, defaults.Name, defaults.Record));
             var bias = new float[3];
-            defaults.Population.Bias.CopyTo<float>(bias);
+            defaults.Model.Bias.CopyTo<float>(bias);
             Assert.All(bias, b => Assert.Equal(0.015f, b)); // Rockpool's 15 mA
-            Assert.Equal((0.02, -0.055, -0.065, -0.065), (defaults.Population.TauMem, defaults.Population.VThresh, defaults.Population.VReset, defaults.Population.VRest));
+            Assert.Equal((0.02, -0.055, -0.065, -0.065), (defaults.Model.TauMem, defaults.Model.VThresh, defaults.Model.VReset, defaults.Model.VRest));
         }
         const int steps = 600;
         var currents = new float[steps * 2];
@@ -57,7 +57,7 @@ public class RockpoolFacadeTests
         for (var i = 0; i < steps * 2; i++) samples[i / 2, i % 2] = currents[i];
         var ts = new TSContinuous(Enumerable.Range(0, steps).Select(i => i * Dt).ToArray(), samples, tStop: steps * Dt);
         using var lyr = new FFIAF(weights, bias: 0.012, noiseStd: 1e-3, seed: 4);
-        using var core = new CurrentIaf(weights, 0.012, noiseStd: 1e-3, integrator: "rk4", seed: 4);
+        using var core = new Population(new CurrentIafModel(weights, 0.012, noiseStd: 1e-3, integrator: "rk4", seed: 4));
         var output = (TSEvent)lyr.Invoke(ts).Output;
         using var input = Tensor.FromArray(currents, [steps, 1, 2]);
         using var raster = core.Forward(input);
@@ -72,8 +72,10 @@ public class RockpoolFacadeTests
     [Fact]
     public void VectorsMustAgreeAndBadNamesAreRefused()
     {
-        Assert.Contains("differs between neurons", Assert.Throws<SnnArgumentException>(() =>
-            new FFIAFBrian(new float[2, 3], vThresh: new[] { -0.055, -0.05, -0.055 })).Message);
+        Assert.Contains("v_thresh has 2 values for 3 neurons", Assert.Throws<SnnArgumentException>(() =>
+            new FFIAFBrian(new float[2, 3], vThresh: new[] { -0.055, -0.05 })).Message);
+        Assert.Contains("v_thresh[1] (-0.07 V) must be > v_reset[1] (-0.065 V)", Assert.Throws<SnnArgumentException>(() =>
+            new FFIAFBrian(new float[2, 3], vThresh: new[] { -0.055, -0.07, -0.055 })).Message);
         Assert.Contains("integrator \"euler\" is unknown", Assert.Throws<SnnArgumentException>(() =>
             new FFIAFBrian(new float[2, 3], integratorName: "euler")).Message);
         var ts = new TSContinuous(new[] { 0.0, 1.0, 2.0 }, new double[,] { { 1, 10 }, { 2, 20 }, { 3, 30 } });

@@ -176,4 +176,31 @@ public class SpyxFacadeTests
         Assert.Equal(whole, steps);
         Assert.Equal(LifReference(x, B * H, _ => 0.5f, 1f), whole);
     }
+
+    /// <summary>Haiku's time_major=False layout: Unroll of [B, T, ...] is the time-major run with both axes swapped,
+    /// element by element, and the population's state carries over as in a time-major run.</summary>
+    [Fact]
+    public void UnrollTakesTheBatchMajorLayout()
+    {
+        const int steps = 24, batch = 3, n = 4;
+        var x = Dyadic(31, steps * batch * n).Select(v => 2 * v).ToArray();
+        var batchMajor = new float[x.Length];
+        for (var t = 0; t < steps; t++)
+            for (var b = 0; b < batch; b++)
+                Array.Copy(x, (t * batch + b) * n, batchMajor, (b * steps + t) * n, n);
+        using var reference = new LIF([n], beta: 0.5f);
+        var timeMajor = Run(reference, x, [steps, batch, n]);
+        Assert.Contains(1f, timeMajor);
+        using var lif = new LIF([n], beta: 0.5f);
+        using var input = Tensor.FromArray(batchMajor, [batch, steps, n]);
+        using var output = lif.Unroll(input, timeMajor: false);
+        Assert.Equal([(long)batch, steps, n], output.Shape);
+        var got = Flat(output);
+        for (var t = 0; t < steps; t++)
+            for (var b = 0; b < batch; b++)
+                for (var k = 0; k < n; k++) Assert.Equal(timeMajor[(t * batch + b) * n + k], got[(b * steps + t) * n + k]);
+        using var again = Tensor.FromArray(x, [steps, batch, n]);
+        using var continued = lif.Unroll(again);
+        Assert.Equal(Run(reference, x, [steps, batch, n]), Flat(continued)); // both continue from the same state
+    }
 }

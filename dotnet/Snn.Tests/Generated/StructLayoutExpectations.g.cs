@@ -49,12 +49,15 @@ public static class StructLayoutExpectations
             new ExpectedField("device_kind", 88),
             new ExpectedField("device_ordinal", 92),
         }),
-        new ExpectedStruct("snn_distribution", "Snn.Native.snn_distribution", "Snn.Native.snn_distribution, Snn.Native", 32, 8, new ExpectedField[]
+        new ExpectedStruct("snn_distribution", "Snn.Native.snn_distribution", "Snn.Native.snn_distribution, Snn.Native", 56, 8, new ExpectedField[]
         {
             new ExpectedField("kind", 0),
             new ExpectedField("a", 8),
             new ExpectedField("b", 16),
             new ExpectedField("bound", 24),
+            new ExpectedField("normalize", 32),
+            new ExpectedField("normalize_to", 40),
+            new ExpectedField("shift_by_max", 48),
         }),
         new ExpectedStruct("snn_neuron_params", "Snn.Native.snn_neuron_params", "Snn.Native.snn_neuron_params, Snn.Native", 80, 8, new ExpectedField[]
         {
@@ -119,7 +122,7 @@ public static class StructLayoutExpectations
             new ExpectedField("refractory", 16),
             new ExpectedField("threshold", 24),
         }),
-        new ExpectedStruct("snn_iaf_params", "Snn.Native.snn_iaf_params", "Snn.Native.snn_iaf_params, Snn.Native", 88, 8, new ExpectedField[]
+        new ExpectedStruct("snn_iaf_params", "Snn.Native.snn_iaf_params", "Snn.Native.snn_iaf_params, Snn.Native", 120, 8, new ExpectedField[]
         {
             new ExpectedField("integrator", 0),
             new ExpectedField("refractory_steps", 4),
@@ -133,6 +136,10 @@ public static class StructLayoutExpectations
             new ExpectedField("resistance", 64),
             new ExpectedField("noise_std", 72),
             new ExpectedField("weight_layout", 80),
+            new ExpectedField("tau_mem_per_neuron", 88),
+            new ExpectedField("v_thresh_per_neuron", 96),
+            new ExpectedField("v_reset_per_neuron", 104),
+            new ExpectedField("v_rest_per_neuron", 112),
         }),
         new ExpectedStruct("snn_iaf_state", "Snn.Native.snn_iaf_state", "Snn.Native.snn_iaf_state, Snn.Native", 16, 8, new ExpectedField[]
         {

@@ -7,7 +7,7 @@ using Snn.Neurons;
 namespace Snn.Tests.Networks;
 
 /// <summary>The Layer contract every layer honours: moving to a device with parameters and state, and files written
-/// under the old type names (NeuronLayer, FFIAF, PySNN's neurons with cells_shape) still loading.</summary>
+/// under the old type names (NeuronLayer, FFIAF, CurrentIaf, LeakyIntegrator, PySNN's neurons with cells_shape) still loading.</summary>
 public class LayerContractTests
 {
     private const int Steps = 20, Batch = 2, In = 6, Hidden = 5;
@@ -80,10 +80,48 @@ public class LayerContractTests
         using (var b = trace.Forward(currents))
             Assert.Equal(Flat(a.Values), Flat(b.Values));
 
-        using var iaf = new CurrentIaf(new float[In, 3], 0.02);
+        using var iaf = new Population(new CurrentIafModel(new float[In, 3], 0.02));
         var ffiaf = iaf.Config.ToJson();
         ffiaf["type"] = "FFIAF";
+        ((JsonObject)ffiaf["config"]!).Remove("model"); // the former layer's configuration had no model entry
+        ((JsonObject)ffiaf["config"]!).Remove("shape");
         using var loaded = LayerRegistry.Create(LayerConfig.FromJson(ffiaf), Device.Default);
-        Assert.Equal("CurrentIaf", Assert.IsType<CurrentIaf>(loaded).TypeName);
+        Assert.IsType<CurrentIafModel>(Assert.IsType<Population>(loaded).Model);
+        Assert.Equal([(long)In], loaded.InputShape);
+    }
+
+    /// <summary>Files written by the former LeakyIntegrator and CurrentIaf layers (dotnet/Snn.Tests/Networks/Files,
+    /// saved after one call so they hold state): they load as populations with their parameters and state, and the
+    /// next call gives what the former layers gave after loading the same file.</summary>
+    [Fact]
+    public void FilesOfTheFormerLayersLoadAsPopulations()
+    {
+        var files = Path.Combine(Repo.Root, "dotnet", "Snn.Tests", "Networks", "Files");
+        using (var li = Assert.IsType<Population>(Layer.Load(Path.Combine(files, "leaky_integrator_v1.snn"))))
+        {
+            var model = Assert.IsType<NeuronModel>(li.Model);
+            Assert.Equal((NeuronKind.Lif, 1f, "li"), (model.Kind, model.Threshold, li.Name));
+            Assert.Equal([0.5f, 0.25f, 0.75f], Flat(li.Parameters["beta"]));
+            Assert.Equal([2f, 1f, 0.5f], Flat(li.Parameters["input_scale"]));
+            double[] state = [1.0499999523162842, 0.2171875238418579, 0.07968753576278687, 0.05000007152557373, 0.6781250238418579, 0.7593749761581421];
+            Assert.Equal(state.Select(v => (float)v), Flat(li.State["membrane"]));
+            using var x = Tensor.FromArray(Enumerable.Range(0, 24).Select(i => i % 5 * 0.3f).ToArray(), [4, 2, 3]);
+            using var output = li.Forward(x);
+            Assert.Equal([0f, 0, 0, 1, 1, 0, 0, 0, 0, 1, 0, 0, 1, 1, 1, 0, 0, 0, 1, 1, 0, 1, 0, 0], Flat(output.Values));
+        }
+        using (var iaf = Assert.IsType<Population>(Layer.Load(Path.Combine(files, "current_iaf_v1.snn"))))
+        {
+            var model = Assert.IsType<CurrentIafModel>(iaf.Model);
+            Assert.Equal(("iaf", "rk4", 1, 5UL), (iaf.Name, model.IntegratorName, model.RefractorySteps, model.Seed));
+            Assert.Equal([1e-3f, 2e-3f, 3e-3f], Flat(model.Bias));
+            using var x = Tensor.Full([20, 2, 2], 3.0);
+            using var output = iaf.Forward(x);
+            var spikes = Flat(output.Values);
+            // the former layer's spikes per (sample, neuron) over the 20 steps
+            string[] expected = ["00000010000000000000", "00000010000000000100", "10000000010000001000",
+                "00001000000000001000", "10000000001000000000", "00100000001000000001"];
+            for (var k = 0; k < 6; k++)
+                Assert.Equal(expected[k], string.Concat(Enumerable.Range(0, 20).Select(t => spikes[t * 6 + k] > 0 ? '1' : '0')));
+        }
     }
 }

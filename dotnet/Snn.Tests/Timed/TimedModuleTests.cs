@@ -4,7 +4,7 @@ using Snn.Timed;
 
 namespace Snn.Tests.Timed;
 
-/// <summary>TimedModule around a Spyx LIF layer and LeakyIntegrator, against references written from the equations.</summary>
+/// <summary>TimedModule around a Spyx LIF layer and a leaky integrator population, against references written from the equations.</summary>
 public class TimedModuleTests
 {
     /// <summary>A population of Spyx's LIF with scalar decay <paramref name="beta"/>: state "membrane".</summary>
@@ -91,17 +91,18 @@ public class TimedModuleTests
     [Fact]
     public void LeakyIntegratorParametersFamiliesAndConfig()
     {
-        using var layer = new LeakyIntegrator(2, decay: 0.5f, gain: 2f, threshold: 0.75f, name: "li");
+        using var layer = new Population(NeuronModel.LeakyIntegrator(2, decay: 0.5f, gain: 2f, threshold: 0.75f), "li");
         using var module = new TimedModule(layer, 1e-3);
-        Assert.Equal(["decay", "gain"], module.Parameters().Keys.Order());
-        Assert.Equal(["decay"], module.Parameters("decays").Keys);
-        module.SetAttribute("gain", new float[] { 1, 3 });
-        Assert.Equal(new float[] { 1, 3 }, (float[])module.Parameters()["gain"]);
+        Assert.Equal(["beta", "input_scale"], module.Parameters().Keys.Order());
+        Assert.Equal(["beta"], module.Parameters("decays").Keys);
+        module.SetAttribute("input_scale", new float[] { 1, 3 });
+        Assert.Equal(new float[] { 1, 3 }, (float[])module.Parameters()["input_scale"]);
         module.ResetParameters();
-        Assert.Equal(new float[] { 2, 2 }, (float[])module.Parameters()["gain"]);
+        Assert.Equal(new float[] { 2, 2 }, (float[])module.Parameters()["input_scale"]);
         Assert.Equal(1e-3, (double)module.SimulationParameters()["dt"]);
-        using var rebuilt = (LeakyIntegrator)LeakyIntegrator.FromConfig(layer.Config, Device.Default);
-        Assert.Equal(0.75f, rebuilt.Threshold);
+        using var rebuilt = (Population)LayerRegistry.Create(layer.Describe(), Device.Default);
+        var model = (NeuronModel)rebuilt.Model;
+        Assert.Equal((NeuronKind.Lif, 0.75f, SpikeTiming.AfterInput, ResetMode.Subtract), (model.Kind, model.Threshold, model.SpikeTiming, model.ResetMode));
         Assert.Equal("li", rebuilt.Name);
         Assert.Equal(typeof(TSContinuous), module.InputType);
         Assert.Equal("TimedModule 'li'", module.FullName);
@@ -115,8 +116,8 @@ public class TimedModuleTests
         using var li = new Population(NeuronModel.Create(NeuronKind.Li, 3), "li");
         using var pool = new Snn.Connections.MaxPool2d(2, (4, 4), 1);
         using var average = new Snn.Connections.AvgPool2d(2, (4, 4), 1);
-        using var integrator = new LeakyIntegrator(3);
-        using var thresholded = new LeakyIntegrator(3, threshold: 1f);
+        using var integrator = new Population(NeuronModel.LeakyIntegrator(3));
+        using var thresholded = new Population(NeuronModel.LeakyIntegrator(3, threshold: 1f));
         (Layer Layer, bool In, bool Out)[] expected =
         [
             (linear, true, false), (lif, false, true), (li, false, false), (pool, true, true), (average, true, false),
@@ -143,7 +144,7 @@ public class TimedModuleTests
     [Fact]
     public void BadInputRaisesTypedErrors()
     {
-        using var layer = new LeakyIntegrator(2);
+        using var layer = new Population(NeuronModel.LeakyIntegrator(2));
         using var module = new TimedModule(layer, 1e-3);
         Assert.Contains("takes TSContinuous", Assert.Throws<SnnArgumentException>(() =>
             module.Evolve(new TSEvent(new[] { 0.0 }, tStop: 1))).Message);

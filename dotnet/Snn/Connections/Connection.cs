@@ -97,10 +97,7 @@ public abstract unsafe class Connection : Layer
             _stateView?.Dispose();
             _stateView = null;
             if (_line is null) return new Dictionary<string, Tensor>();
-            var shape = _line.Shape;
-            (shape[0], shape[1]) = (shape[1], shape[0]);
-            _stateView = _line.NewLike(shape);
-            SwapLeadingAxes(_line, _stateView);
+            _stateView = _line.SwapLeadingAxes(); // the line is kept [delay, B, ...]; the state is [B, delay, ...]
             return new Dictionary<string, Tensor> { ["delay_line"] = _stateView };
         }
     }
@@ -151,20 +148,8 @@ public abstract unsafe class Connection : Layer
                 DelaySteps == 0
                     ? $"{Name} ({TypeName}) has no delay, so no delay line to set."
                     : $"{Name} ({TypeName}): delay_line must be float32 [batch, {DelaySteps}, {string.Join(", ", InputShape)}], got {value.DType.ToString().ToLowerInvariant()} [{string.Join(", ", shape)}].");
-        using var host = value.To(Device.Default);
-        (shape[0], shape[1]) = (shape[1], shape[0]);
-        var line = Tensor.Zeros(shape, DType.Float32, Device);
-        try
-        {
-            using var staging = Tensor.Zeros(shape, DType.Float32, Device.Default);
-            SwapLeadingAxes(host, staging);
-            line.CopyFrom(staging);
-        }
-        catch
-        {
-            line.Dispose();
-            throw;
-        }
+        using var onDevice = value.To(Device);
+        var line = onDevice.SwapLeadingAxes();
         ResetState();
         _line = line;
     }
@@ -244,19 +229,5 @@ public abstract unsafe class Connection : Layer
                 string.Create(CultureInfo.InvariantCulture,
                     $"delay = {delay} is {steps} steps of dt = {dt}; the delay must be a whole number of time steps (an integer multiple of dt), e.g. {whole * dt}."));
         return (int)whole;
-    }
-
-    // destination[j, i, ...] = source[i, j, ...] for two leading axes, through host memory.
-    private static void SwapLeadingAxes(Tensor source, Tensor destination)
-    {
-        var shape = source.Shape;
-        long a = shape[0], b = shape[1], inner = source.ElementCount / Math.Max(1, a * b);
-        var from = new float[source.ElementCount];
-        source.CopyTo<float>(from);
-        var to = new float[from.Length];
-        for (long i = 0; i < a; i++)
-            for (long j = 0; j < b; j++)
-                Array.Copy(from, (i * b + j) * inner, to, (j * a + i) * inner, inner);
-        destination.CopyFrom<float>(to);
     }
 }

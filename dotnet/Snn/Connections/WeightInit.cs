@@ -7,7 +7,7 @@ namespace Snn.Connections;
 /// PySNN's <c>reset_weights</c> distributions, drawn from Philox stream (seed, 0) by the native initialiser
 /// (<c>snn_random_fill</c>, snn/random.h) so every device and language gets the same values: uniform a + (b - a) u(i),
 /// normal std z(i) with z Box-Muller in double precision over consecutive pairs of uniforms, each rounded once to
-/// float32.
+/// float32; "normalized" and the xavier shift are the initialiser's rescaling options (normalize, shift_by_max).
 /// </summary>
 internal static class WeightInit
 {
@@ -28,62 +28,37 @@ internal static class WeightInit
                     string.Create(CultureInfo.InvariantCulture, $"reset_weights: {label} = {value} must be finite."));
         }
         var shape = weight.Shape;
-        var n = (int)weight.ElementCount;
         long receptive = 1;
         for (var d = 2; d < shape.Length; d++) receptive *= shape[d];
         double fanIn = shape[1] * receptive, fanOut = shape[0] * receptive;
-        var values = new double[n];
-        switch (distribution)
+        var draw = distribution switch
         {
-            case "uniform":
-                RequireOrdered(a, b, distribution);
-                Uniform(values, a, b, seed);
-                break;
-            case "neuron_scaled_uniform": // PySNN scales the bounds by sqrt(weight.shape[1])
-                RequireOrdered(a, b, distribution);
-                Uniform(values, a / Math.Sqrt(shape[1]), b / Math.Sqrt(shape[1]), seed);
-                break;
-            case "neuron_scaled_normal":
-                Normal(values, gain / Math.Sqrt(shape[1]), seed);
-                break;
-            case "normalized":
-                RequireOrdered(a, b, distribution);
-                Uniform(values, a, b, seed);
-                var sum = values.Sum();
-                if (sum == 0)
-                    throw new SnnArgumentException(ErrorCode.InvalidArgument,
-                        "reset_weights(\"normalized\") drew weights that sum to 0 and cannot be normalised; pick bounds a < b with a + b > 0.");
-                for (var i = 0; i < n; i++) values[i] = values[i] / sum * gain;
-                break;
-            case "normal":
-                Normal(values, 1, seed);
-                break;
-            case "xavier_normal":
-                Normal(values, gain * Math.Sqrt(2.0 / (fanIn + fanOut)), seed);
-                ShiftByMax(values, a);
-                break;
-            case "xavier_uniform":
-                var bound = gain * Math.Sqrt(6.0 / (fanIn + fanOut));
-                Uniform(values, -bound, bound, seed);
-                ShiftByMax(values, a);
-                break;
-            case "kaiming_normal": // torch defaults: a = 0, fan_in, leaky_relu gain sqrt(2)
-                Normal(values, Math.Sqrt(2.0 / fanIn), seed);
-                break;
-            case "kaiming_uniform":
-                var k = Math.Sqrt(6.0 / fanIn);
-                Uniform(values, -k, k, seed);
-                break;
-            case "constant":
-                Array.Fill(values, gain);
-                break;
-            default:
-                throw new SnnArgumentException(ErrorCode.InvalidArgument,
-                    $"unknown weight distribution \"{distribution}\"; use one of {string.Join(", ", Distributions)}.");
+            "uniform" => Uniform(a, b, distribution),
+            // PySNN scales the bounds by sqrt(weight.shape[1])
+            "neuron_scaled_uniform" => Uniform(a, b, distribution, Math.Sqrt(shape[1])),
+            "neuron_scaled_normal" => Normal(gain / Math.Sqrt(shape[1])),
+            // the draws rescaled natively to sum to gain
+            "normalized" => Uniform(a, b, distribution) with { normalize = 1, normalize_to = gain },
+            "normal" => Normal(1),
+            // PySNN adds a times the largest weight after the xavier draws
+            "xavier_normal" => Normal(gain * Math.Sqrt(2.0 / (fanIn + fanOut))) with { shift_by_max = a },
+            "xavier_uniform" => Symmetric(gain * Math.Sqrt(6.0 / (fanIn + fanOut))) with { shift_by_max = a },
+            // torch defaults: a = 0, fan_in, leaky_relu gain sqrt(2)
+            "kaiming_normal" => Normal(Math.Sqrt(2.0 / fanIn)),
+            "kaiming_uniform" => Symmetric(Math.Sqrt(6.0 / fanIn)),
+            "constant" => new snn_distribution { kind = (int)snn_distribution_kind.SNN_DISTRIBUTION_CONSTANT, a = gain },
+            _ => throw new SnnArgumentException(ErrorCode.InvalidArgument,
+                $"unknown weight distribution \"{distribution}\"; use one of {string.Join(", ", Distributions)}."),
+        };
+        try
+        {
+            Initializers.Draw(weight, draw, seed, 0);
         }
-        var floats = new float[n];
-        for (var i = 0; i < n; i++) floats[i] = (float)values[i];
-        weight.CopyFrom<float>(floats);
+        catch (SnnException e) when (draw.normalize == 1 && e.Message.Contains("sum to 0", StringComparison.Ordinal))
+        {
+            throw new SnnArgumentException(ErrorCode.InvalidArgument,
+                "reset_weights(\"normalized\") drew weights that sum to 0 and cannot be normalised; pick bounds a < b with a + b > 0.");
+        }
     }
 
     private static void RequireOrdered(double a, double b, string distribution)
@@ -93,27 +68,15 @@ internal static class WeightInit
                 string.Create(CultureInfo.InvariantCulture, $"reset_weights(\"{distribution}\") needs a <= b, got a = {a}, b = {b}; swap them."));
     }
 
-    // PySNN adds a times the largest weight after the xavier draws.
-    private static void ShiftByMax(double[] values, double a)
+    private static snn_distribution Uniform(double a, double b, string distribution, double divisor = 1)
     {
-        if (a == 0 || values.Length == 0) return;
-        var shift = values.Max() * a;
-        for (var i = 0; i < values.Length; i++) values[i] += shift;
+        RequireOrdered(a, b, distribution);
+        return new snn_distribution { kind = (int)snn_distribution_kind.SNN_DISTRIBUTION_UNIFORM, a = a / divisor, b = b / divisor };
     }
 
-    private static void Uniform(double[] values, double low, double high, ulong seed) =>
-        Draw(values, new snn_distribution { kind = (int)snn_distribution_kind.SNN_DISTRIBUTION_UNIFORM, a = low, b = high }, seed);
+    private static snn_distribution Symmetric(double bound) =>
+        new() { kind = (int)snn_distribution_kind.SNN_DISTRIBUTION_UNIFORM, a = -bound, b = bound };
 
-    private static void Normal(double[] values, double std, ulong seed) =>
-        Draw(values, new snn_distribution { kind = (int)snn_distribution_kind.SNN_DISTRIBUTION_NORMAL, a = 0, b = std }, seed);
-
-    // snn_random_fill's float32 values (Initializers.Draw), widened for the distributions that rescale them.
-    private static void Draw(double[] values, snn_distribution distribution, ulong seed)
-    {
-        using var drawn = Tensor.Zeros([Math.Max(values.Length, 1)], DType.Float32, Device.Default);
-        Initializers.Draw(drawn, distribution, seed, 0);
-        var floats = new float[values.Length];
-        drawn.CopyTo<float>(floats.AsSpan());
-        Array.Copy(floats, values, floats.Length);
-    }
+    private static snn_distribution Normal(double std) =>
+        new() { kind = (int)snn_distribution_kind.SNN_DISTRIBUTION_NORMAL, a = 0, b = std };
 }

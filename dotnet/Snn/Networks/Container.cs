@@ -100,6 +100,15 @@ public abstract class Container : Layer
     }
 
     /// <inheritdoc/>
+    internal override string CurrentName(string savedName)
+    {
+        var dot = savedName.IndexOf('.', StringComparison.Ordinal);
+        return dot > 0 && _byName.TryGetValue(savedName[..dot], out var child)
+            ? $"{savedName[..dot]}.{child.CurrentName(savedName[(dot + 1)..])}"
+            : savedName;
+    }
+
+    /// <inheritdoc/>
     protected override void SetStateCore(string name, Tensor value)
     {
         var dot = name.IndexOf('.');

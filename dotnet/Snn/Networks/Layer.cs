@@ -202,6 +202,10 @@ public abstract class Layer : IDisposable
         return config;
     }
 
+    /// <summary>The name a parameter or state variable saved as <paramref name="savedName"/> has now: a layer type
+    /// that renamed its tensors maps a file's former names here, so files written before still load.</summary>
+    internal virtual string CurrentName(string savedName) => savedName;
+
     /// <summary>Runs the steps; <paramref name="input"/>'s shape has been checked.</summary>
     protected abstract Signal ForwardCore(Signal input);
 

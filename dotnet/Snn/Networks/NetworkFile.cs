@@ -120,7 +120,7 @@ internal static class NetworkFile
             foreach (var node in header["tensors"]?.AsArray() ?? throw new NetworkFileException($"{path} header has no \"tensors\" list."))
             {
                 var entry = node as JsonObject ?? throw new NetworkFileException($"{path} has a tensor entry that is not an object.");
-                var name = entry["name"]?.GetValue<string>() ?? throw new NetworkFileException($"{path} has a tensor entry without a name.");
+                var name = layer.CurrentName(entry["name"]?.GetValue<string>() ?? throw new NetworkFileException($"{path} has a tensor entry without a name."));
                 var kind = entry["kind"]?.GetValue<string>();
                 var dtype = Enum.TryParse<DType>(entry["dtype"]?.GetValue<string>(), ignoreCase: true, out var d) ? d
                     : throw new NetworkFileException($"{path}: tensor {name} has an unknown dtype \"{entry["dtype"]}\".");

@@ -5,7 +5,7 @@ namespace Snn.Neurons;
 /// <summary>
 /// Runs a <see cref="NeuronModel"/> population: [T, B, ...shape] input currents to spikes (LI: membrane) through
 /// <see cref="NeuronModel.Forward"/>, the <see cref="NeuronState"/> kept from one call to the next. Parameters:
-/// "alpha", "beta", "gamma" (when per-neuron) and "recurrent_weight"; state [B, N]: "membrane", "current",
+/// "alpha", "beta", "gamma", "input_scale" (when per-neuron) and "recurrent_weight"; state [B, N]: "membrane", "current",
 /// "adaptation", "refractory", "spikes" as the model uses them; records "membrane" (pre-reset), "current"
 /// (CuBaLIF), "adaptation" (ALIF), "refractory".
 /// </summary>
@@ -27,6 +27,7 @@ internal sealed class FamilyRunner(Population population, NeuronModel model) : P
             if (model.AlphaPerNeuron is { } a) result["alpha"] = a;
             if (model.BetaPerNeuron is { } b) result["beta"] = b;
             if (model.GammaPerNeuron is { } g) result["gamma"] = g;
+            if (model.InputScalePerNeuron is { } s) result["input_scale"] = s;
             if (model.RecurrentWeight is { } w) result["recurrent_weight"] = w;
             return result;
         }
@@ -47,7 +48,7 @@ internal sealed class FamilyRunner(Population population, NeuronModel model) : P
         }
     }
 
-    public override void ResetState()
+    protected override void ResetCore()
     {
         _state?.Dispose();
         _state = null;

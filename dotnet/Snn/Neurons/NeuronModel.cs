@@ -15,7 +15,7 @@ namespace Snn.Neurons;
 /// </summary>
 public unsafe class NeuronModel : PopulationModel
 {
-    private Tensor? _alpha, _beta, _gamma, _recurrent;
+    private Tensor? _alpha, _beta, _gamma, _inputScale, _recurrent;
 
     /// <summary>Creates <paramref name="size"/> neurons of <paramref name="kind"/> with scalar decays, on
     /// <paramref name="device"/> (the default CPU when null).</summary>
@@ -79,6 +79,9 @@ public unsafe class NeuronModel : PopulationModel
     /// <summary>Per-neuron threshold adaptation decays [N] (ALIF), or null for the scalar <see cref="Gamma"/>.</summary>
     public Tensor? GammaPerNeuron { get => _gamma; set => Replace(ref _gamma, value, [Size], nameof(GammaPerNeuron)); }
 
+    /// <summary>Per-neuron input gains [N]: each step's input is first scaled, x = gain[n] input[n]; null for 1.</summary>
+    public Tensor? InputScalePerNeuron { get => _inputScale; set => Replace(ref _inputScale, value, [Size], nameof(InputScalePerNeuron)); }
+
     /// <summary>Recurrent weights [N, N] indexed [pre, post]: each step adds s @ W to the input, s being the step's
     /// spikes (spike before input) or the previous step's (after input). Null for a feed-forward population.</summary>
     public Tensor? RecurrentWeight { get => _recurrent; set => Replace(ref _recurrent, value, [Size, Size], nameof(RecurrentWeight)); }
@@ -112,6 +115,27 @@ public unsafe class NeuronModel : PopulationModel
             else if (kind != NeuronKind.If) model.InitialiseDecay(Parameter.Beta, beta, seed);
             if (kind == NeuronKind.Alif) model.InitialiseDecay(Parameter.Gamma, gamma, seed);
             if (recurrent) model.InitialiseRecurrent(seed);
+        });
+        return model;
+    }
+
+    /// <summary>
+    /// A leaky integrator, the small rate or spiking population of the timed modules: v' = decay v + gain x per step
+    /// (the input integrated first). Without <paramref name="threshold"/> the output is v' (a rate neuron, the
+    /// family's LI; decay 0 and gain 1 make it a pass-through); with one, s = H(v' - threshold) is the output and
+    /// v' -= s threshold (LIF, reset by subtraction). <paramref name="decay"/> and <paramref name="gain"/> start equal
+    /// for every neuron as the per-neuron parameters "beta" and "input_scale"; decays outside [0, 1] are refused.
+    /// </summary>
+    public static NeuronModel LeakyIntegrator(int size, float decay = 0.9f, float gain = 1f, float? threshold = null, Device? device = null)
+    {
+        if (threshold is { } th && !(th > 0 && float.IsFinite(th)))
+            throw new SnnArgumentException(ErrorCode.InvalidArgument, $"leaky integrator: threshold must be finite and > 0, got {th}; pass null for a rate output.");
+        var model = new NeuronModel(threshold is null ? NeuronKind.Li : NeuronKind.Lif, size, threshold ?? 1f, SpikeTiming.AfterInput,
+            ResetMode.Subtract, device) { ClipDecays = false };
+        model.Initialise(() =>
+        {
+            model._beta = Tensor.Full([size], decay, DType.Float32, model.Device);
+            model._inputScale = Tensor.Full([size], gain, DType.Float32, model.Device);
         });
         return model;
     }
@@ -163,7 +187,7 @@ public unsafe class NeuronModel : PopulationModel
             var adaptation = NewRecord(Kind == NeuronKind.Alif);
             var refractory = NewRecord(RefractorySteps > 0 && Kind != NeuronKind.Li);
             var parameters = Parameters();
-            Invoke(parameters, input, _recurrent, _alpha, _beta, _gamma, next, output, membrane, current, adaptation, refractory);
+            Invoke(parameters, input, _recurrent, _alpha, _beta, _gamma, _inputScale, next, output, membrane, current, adaptation, refractory);
             return new NeuronOutput(output, next, membrane, current, adaptation, refractory);
         }
         catch
@@ -180,8 +204,9 @@ public unsafe class NeuronModel : PopulationModel
         _alpha?.Dispose();
         _beta?.Dispose();
         _gamma?.Dispose();
+        _inputScale?.Dispose();
         _recurrent?.Dispose();
-        _alpha = _beta = _gamma = _recurrent = null;
+        _alpha = _beta = _gamma = _inputScale = _recurrent = null;
     }
 
     internal override string ConfigName => "family";
@@ -199,7 +224,7 @@ public unsafe class NeuronModel : PopulationModel
         .Set("alpha", Alpha)
         .Set("beta", Beta)
         .Set("gamma", Gamma)
-        .Set("per_neuron", string.Join(",", new[] { ("alpha", _alpha), ("beta", _beta), ("gamma", _gamma) }.Where(p => p.Item2 is not null).Select(p => p.Item1)))
+        .Set("per_neuron", string.Join(",", new[] { ("alpha", _alpha), ("beta", _beta), ("gamma", _gamma), ("input_scale", _inputScale) }.Where(p => p.Item2 is not null).Select(p => p.Item1)))
         .Set("recurrent", _recurrent is not null);
 
     internal override PopulationRunner CreateRunner(Population population) => new FamilyRunner(population, this);
@@ -229,6 +254,7 @@ public unsafe class NeuronModel : PopulationModel
                 if (name == "alpha") model.AlphaPerNeuron = zeros;
                 else if (name == "beta") model.BetaPerNeuron = zeros;
                 else if (name == "gamma") model.GammaPerNeuron = zeros;
+                else if (name == "input_scale") model.InputScalePerNeuron = zeros;
                 else throw new SnnArgumentException(ErrorCode.InvalidArgument, $"Population configuration names an unknown per-neuron decay \"{name}\"; the file is damaged.");
             }
             if (config.GetBool("recurrent"))
@@ -334,12 +360,13 @@ public unsafe class NeuronModel : PopulationModel
     /// <summary>Sets the per-neuron tensors of <paramref name="parameters"/> and calls <c>snn_neuron_forward</c>;
     /// <paramref name="membrane"/> may be <paramref name="input"/> itself (updated in place).</summary>
     internal static void Invoke(snn_neuron_params parameters, Tensor input, Tensor? recurrent, Tensor? alpha, Tensor? beta,
-        Tensor? gamma, NeuronState state, Tensor output, Tensor? membrane, Tensor? current = null, Tensor? adaptation = null,
+        Tensor? gamma, Tensor? inputScale, NeuronState state, Tensor output, Tensor? membrane, Tensor? current = null, Tensor? adaptation = null,
         Tensor? refractory = null)
     {
         parameters.alpha_per_neuron = Pointer(alpha);
         parameters.beta_per_neuron = Pointer(beta);
         parameters.gamma_per_neuron = Pointer(gamma);
+        parameters.input_scale_per_neuron = Pointer(inputScale);
         var st = new snn_neuron_state
         {
             membrane = state.Membrane.Pointer,
@@ -361,6 +388,7 @@ public unsafe class NeuronModel : PopulationModel
         GC.KeepAlive(alpha);
         GC.KeepAlive(beta);
         GC.KeepAlive(gamma);
+        GC.KeepAlive(inputScale);
         GC.KeepAlive(state);
         GC.KeepAlive(output);
         GC.KeepAlive(membrane);

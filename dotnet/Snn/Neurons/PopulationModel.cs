@@ -5,9 +5,11 @@ namespace Snn.Neurons;
 /// <summary>
 /// What the neurons of a <see cref="Population"/> compute: the clock-driven family (<see cref="NeuronModel"/>: IF,
 /// LIF, LI, ALIF, CuBaLIF with the Spyx, snnTorch, PySNN and Rockpool conventions as options) or the neurons with
-/// traces (<see cref="TraceNeuronModel"/>). A model holds the constants and per-neuron parameters; the population
+/// traces (<see cref="TraceNeuronModel"/>) or the current-driven integrate-and-fire neurons with their input weights
+/// (<see cref="CurrentIafModel"/>). A model holds the constants and per-neuron parameters; the population
 /// holds the state and makes the model a <see cref="Layer"/>. A new model derives from this class and supplies a
-/// <see cref="PopulationRunner"/> (docs/neurons.md).
+/// <see cref="PopulationRunner"/> (docs/neurons.md). The current-driven IAF (<see cref="CurrentIafModel"/>) also holds
+/// its input weights, so its population maps [N_in] inputs to [N] neurons.
 /// </summary>
 public abstract class PopulationModel : IDisposable
 {
@@ -16,8 +18,15 @@ public abstract class PopulationModel : IDisposable
     /// <summary>The device holding the parameters; inputs must be on it.</summary>
     public Device Device { get; }
 
-    /// <summary>The model's name in saved configurations ("family", "trace").</summary>
+    /// <summary>The model's name in saved configurations ("family", "trace", "current_iaf").</summary>
     internal abstract string ConfigName { get; }
+
+    /// <summary>The shape of one sample of one step of the input, when the model defines it (the current-driven IAF:
+    /// [N_in], its weights' input size); null when the population's neuron shape is also its input shape.</summary>
+    internal virtual long[]? InputShape => null;
+
+    /// <summary>The shape of one sample of the output when the model defines it, else null (the neuron shape).</summary>
+    internal virtual long[]? OutputShape => null;
 
     /// <summary>The model's constants as configuration entries (the population adds its shape and name).</summary>
     internal abstract void WriteConfig(LayerConfig config);
@@ -48,7 +57,21 @@ internal abstract class PopulationRunner(Population population) : IDisposable
 
     public abstract bool SpikingOutput { get; }
 
-    public abstract void ResetState();
+    /// <summary>Steps run since the state was last at rest (a reset, or a call with another batch size).</summary>
+    public ulong StepCount { get; private set; }
+
+    /// <summary>Back to rest, the step count at 0.</summary>
+    public void ResetState()
+    {
+        StepCount = 0;
+        ResetCore();
+    }
+
+    /// <summary>Counts <paramref name="steps"/> more steps run (the population calls it after each forward).</summary>
+    public void Advance(long steps) => StepCount += (ulong)steps;
+
+    /// <summary>Releases the state: the next call starts from rest.</summary>
+    protected abstract void ResetCore();
 
     public abstract void SetState(string name, Tensor value);
 

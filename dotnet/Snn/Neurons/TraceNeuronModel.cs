@@ -234,7 +234,7 @@ internal sealed unsafe class TraceRunner(Population population, TraceNeuronModel
 
     public override IReadOnlyList<string> Recordable => model.Kind == TraceNeuronKind.Input ? ["spikes", "trace"] : ["spikes", "v", "trace"];
 
-    public override void ResetState()
+    protected override void ResetCore()
     {
         foreach (var t in _state.Values) t.Dispose();
         _state.Clear();

@@ -12,7 +12,7 @@ namespace Snn.Timed;
 /// </summary>
 public class TimedModule : IDisposable
 {
-    private readonly Dictionary<string, float[]> _initialParameters = [];
+    private readonly Dictionary<string, Array> _initialParameters = []; // each in its tensor's shape and element type
     private readonly bool _ownsLayer;
     private double _dt;
     private bool _disposed;
@@ -39,7 +39,7 @@ public class TimedModule : IDisposable
         _ownsLayer = ownsLayer;
         SizeIn = layer.InputShape.Aggregate(1L, (a, b) => a * b);
         SizeOut = layer.OutputShape.Aggregate(1L, (a, b) => a * b);
-        foreach (var (key, tensor) in layer.Parameters) _initialParameters[key] = Flat(tensor);
+        foreach (var (key, tensor) in layer.Parameters) _initialParameters[key] = tensor.ToArray();
     }
 
     /// <summary>The wrapped layer.</summary>
@@ -390,7 +390,11 @@ public class TimedModule : IDisposable
             if (parameter.ElementCount != data.Length)
                 throw new SnnArgumentException(ErrorCode.InvalidArgument,
                     $"{FullName}: parameter `{name}` has {parameter.ElementCount} elements [{string.Join(", ", parameter.Shape)}], got {data.Length}; pass an array of that shape.");
-            parameter.CopyFrom<float>(data);
+            // float64 parameters (per-neuron time constants and potentials) take the values unrounded
+            if (parameter.DType == DType.Float64)
+                parameter.CopyFrom<double>(value is Array values ? ArrayData.Doubles(values, $"{FullName}: `{name}`")
+                    : [((IConvertible)value!).ToDouble(System.Globalization.CultureInfo.InvariantCulture)]);
+            else parameter.CopyFrom<float>(data);
             return this;
         }
         // Not a parameter: a state variable, with a batch axis of 1 in front of the value's shape.
@@ -437,7 +441,7 @@ public class TimedModule : IDisposable
         ObjectDisposedException.ThrowIf(_disposed, this);
         foreach (var (key, tensor) in LayerParameters)
         {
-            if (_initialParameters.TryGetValue(key, out var initial) && initial.Length == tensor.ElementCount) tensor.CopyFrom<float>(initial);
+            if (_initialParameters.TryGetValue(key, out var initial) && initial.Length == tensor.ElementCount) tensor.CopyFrom(initial);
         }
         foreach (var m in Modules().Values) m.ResetParameters();
         return this;
@@ -495,6 +499,13 @@ public class TimedModule : IDisposable
     {
         var shape = tensor.Shape;
         if (batch && shape.Length > 1 && shape[0] == 1) shape = shape[1..];
+        if (tensor.DType != DType.Float32)
+        {
+            var values = tensor.ToArray();
+            if (shape.Length == values.Rank) return values;
+            using var view = tensor.Reshape(shape);
+            return view.ToArray();
+        }
         var data = Flat(tensor);
         if (shape.Length == 1) return data;
         var result = Array.CreateInstance(typeof(float), shape);

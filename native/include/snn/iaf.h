@@ -22,7 +22,8 @@ typedef enum snn_weight_layout {
   SNN_WEIGHT_INPUT_MAJOR = 1   /* weight [N_in, N]: row i holds input i's weights into every neuron */
 } snn_weight_layout;
 
-/* The constants of one population (the same for every neuron), in SI units. */
+/* The constants of one population, in SI units: the same for every neuron, or per neuron for the
+ * time constant and the potentials when the *_per_neuron tensors (appended in version 2) are set. */
 typedef struct snn_iaf_params {
   int32_t integrator;       /* snn_iaf_integrator */
   int32_t refractory_steps; /* >= 0: steps after a spike's step during which v stays at v_reset and
@@ -40,6 +41,13 @@ typedef struct snn_iaf_params {
   double noise_std;         /* >= 0, volts: the std of the free membrane's fluctuation; each step adds
                                the current noise_std * sqrt(2 tau_mem / dt) / R * z, z ~ N(0, 1) */
   int32_t weight_layout;    /* snn_weight_layout of `weight` (0, the zero default: [N, N_in]) */
+  /* Per-neuron values, each float64 [N] on the device of `input`, or NULL for the scalar above (a
+   * NULL default keeps zero-initialised params meaning what they did). The rules of the scalars hold
+   * for every neuron: tau_mem[n] finite and > 0, the potentials finite, v_thresh[n] > v_reset[n]. */
+  const snn_tensor* tau_mem_per_neuron;
+  const snn_tensor* v_thresh_per_neuron;
+  const snn_tensor* v_reset_per_neuron;
+  const snn_tensor* v_rest_per_neuron;
 } snn_iaf_params;
 
 /* State carried between calls, each float32 [B, N] or NULL. membrane: v in volts (NULL: starts at
@@ -61,6 +69,7 @@ typedef struct snn_iaf_state {
  *   if the refractory counter c > 0:  c -= 1; v is held; no spike
  *   else:  I = x + noise_std * sqrt(2 tau_mem / dt) / R * z;  v' = v + (v_rest + R I - v) g;
  *          if v' > v_thresh: spike, v' = v_reset, c = refractory_steps
+ * with tau_mem (so g), v_thresh, v_reset and v_rest those of neuron n (per neuron when given).
  * spikes[t, b, n] = 1 or 0. Each step is computed in double precision from the float32 state and the current
  * (x rounded to float32, plus the bias in double) and v' rounded to float32, so splitting T over several calls
  * changes nothing.

@@ -31,6 +31,13 @@ typedef struct snn_distribution {
   double a;      /* constant: the value; uniform: lower bound; normal, truncated normal: mean. Finite */
   double b;      /* uniform: upper bound (>= a); normal, truncated normal: standard deviation (>= 0). Finite */
   double bound;  /* truncated normal: kept draws satisfy |z| <= bound, in standard deviations (> 0, finite) */
+  /* Rescaling after the draw (appended in version 2; zeros leave the draws as they are). With v_i the
+   * float32 draws and every step in double, rounded once to float32 at the end:
+   *   normalize = 1: v_i / S * normalize_to, S = v_0 + v_1 + ... summed in order (S = 0 is an error);
+   *   shift_by_max != 0: v_i + shift_by_max * max_j v_j (after the normalisation, if any). */
+  int32_t normalize;    /* 0 or 1 */
+  double normalize_to;  /* the sum the values have after normalising, finite */
+  double shift_by_max;  /* finite */
 } snn_distribution;
 
 /* Fills a float32 tensor (row-major element i) from the stream (seed, offset), every value evaluated

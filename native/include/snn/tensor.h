@@ -80,4 +80,9 @@ SNN_API snn_status snn_tensor_add(snn_tensor* accumulator, const snn_tensor* add
 /* Sets every element to `value` (converted to the tensor's dtype). */
 SNN_API snn_status snn_tensor_fill(snn_tensor* tensor, double value);
 
+/* output[j, i, ...] = input[i, j, ...]: the two leading axes swapped (e.g. batch-major [B, T, ...]
+ * to time-major [T, B, ...] and back). Float32 tensors of rank >= 2 on one device that do not
+ * overlap; output's shape is input's with its first two dimensions exchanged. */
+SNN_API snn_status snn_tensor_swap_leading_axes(const snn_tensor* input, snn_tensor* output);
+
 #endif /* SNN_TENSOR_H */

@@ -1,5 +1,6 @@
 // snn_iaf_forward: validate the constants, shapes, devices and aliasing, turn the constants into
-// the per-step gain and noise scale, then run the backend's integrate-and-fire kernel.
+// the per-step gain and noise scale (per neuron when the time constants or potentials are), then
+// run the backend's integrate-and-fire kernel.
 #include <algorithm>
 #include <cmath>
 #include <limits>
@@ -146,6 +147,57 @@ SNN_API snn_status snn_iaf_forward(const snn_tensor* input, const snn_tensor* we
         args.push_back({st[k], kNames[k], true});
       }
     }
+    // Per-neuron constants: float64 [N] on the input's device, read to the host to be checked.
+    struct PerNeuron {
+      const snn_tensor* given;
+      const char* name;
+      double scalar;
+      std::vector<double> values;
+    };
+    PerNeuron pn[4] = {{p.tau_mem_per_neuron, "tau_mem", p.tau_mem, {}},
+                       {p.v_thresh_per_neuron, "v_thresh", p.v_thresh, {}},
+                       {p.v_reset_per_neuron, "v_reset", p.v_reset, {}},
+                       {p.v_rest_per_neuron, "v_rest", p.v_rest, {}}};
+    bool any_per_neuron = false;
+    for (PerNeuron& k : pn) {
+      if (k.given == nullptr) continue;
+      const std::string name = str("params.", k.name, "_per_neuron");
+      const snn_tensor& t = api::require_tensor(k.given, name.c_str());
+      api::require_dtype(t, SNN_DTYPE_FLOAT64, name.c_str());
+      if (t.rank != 1 || t.shape[0] != N) {
+        fail(SNN_ERROR_INVALID_ARGUMENT, str(name, " ", shape_string(t.rank, t.shape), " does not match spikes ",
+                                             shape_string(3, out.shape), "; pass float64 [", N,
+                                             "] (one value per neuron) or NULL for params.", k.name));
+      }
+      api::require_same_device(x, "input", t, name.c_str());
+      args.push_back({&t, k.name, false});
+      any_per_neuron = true;
+    }
+    for (PerNeuron& k : pn) {
+      k.values.assign(static_cast<size_t>(N), k.scalar);
+      if (k.given == nullptr || N == 0) continue;
+      std::lock_guard<std::mutex> lock(out.backend().mutex());
+      out.backend().copy_to_host(k.values.data(), k.given->data, static_cast<size_t>(N) * sizeof(double));
+    }
+    for (int64_t n = 0; any_per_neuron && n < N; ++n) {
+      const size_t i = static_cast<size_t>(n);
+      const double tau = pn[0].values[i], thresh = pn[1].values[i], reset = pn[2].values[i];
+      if (!(std::isfinite(tau) && tau > 0.0)) {
+        fail(SNN_ERROR_INVALID_ARGUMENT, str("params.tau_mem_per_neuron[", n, "] must be finite and > 0, got ", tau,
+                                             "; pass each neuron's membrane time constant in seconds, e.g. 0.02"));
+      }
+      for (int k = 1; k < 4; ++k) {
+        if (!std::isfinite(pn[k].values[i])) {
+          fail(SNN_ERROR_INVALID_ARGUMENT, str("params.", pn[k].name, pn[k].given != nullptr ? "_per_neuron" : "", "[",
+                                               n, "] is ", pn[k].values[i], "; pass finite potentials in volts"));
+        }
+      }
+      if (!(thresh > reset)) {
+        fail(SNN_ERROR_INVALID_ARGUMENT, str("neuron ", n, ": v_thresh (", thresh, ") must be > v_reset (", reset,
+                                             "); otherwise it would fire again straight after its reset"));
+      }
+    }
+
     for (size_t i = 0; i < args.size(); ++i) {
       for (size_t j = i + 1; j < args.size(); ++j) {
         if (args[i].written || args[j].written) {
@@ -167,7 +219,7 @@ SNN_API snn_status snn_iaf_forward(const snn_tensor* input, const snn_tensor* we
       fail(SNN_ERROR_UNSUPPORTED, str("the GEMM would be ", fused ? B * n_in : block * B, " x ", N, " x ", n_in,
                                       " but BLAS dimensions are limited to 2^31 - 1; split the batch"));
     }
-    Ref<snn_tensor> scratch_current, scratch_state[2];
+    Ref<snn_tensor> scratch_current, scratch_state[2], constants;
     if (w != nullptr && !fused) {
       const int64_t shape[3] = {block, B, N};
       scratch_current = make_tensor(*out.device, SNN_DTYPE_FLOAT32, 3, shape);
@@ -188,9 +240,8 @@ SNN_API snn_status snn_iaf_forward(const snn_tensor* input, const snn_tensor* we
     a.refractory = api::float_data(st[1]);
     a.batch = B;
     a.neurons = N;
-    // Exact: 1 - exp(-h) (expm1 keeps the digits for small h). RK4 on dv/dt = (v_inf - v) / tau
-    // with v_inf constant: k1..k4 compose to the Taylor polynomial of 1 - exp(-h) up to h^4.
-    a.gain = p.integrator == SNN_IAF_EXACT ? -std::expm1(-h) : h * (1.0 - h / 2.0 * (1.0 - h / 3.0 * (1.0 - h / 4.0)));
+    const bool exact = p.integrator == SNN_IAF_EXACT;
+    a.gain = iaf::gain(exact, h);
     a.v_thresh = p.v_thresh;
     a.v_reset = p.v_reset;
     a.v_rest = p.v_rest;
@@ -199,8 +250,35 @@ SNN_API snn_status snn_iaf_forward(const snn_tensor* input, const snn_tensor* we
     a.refractory_steps = p.refractory_steps;
     a.seed = p.seed;
 
+    std::vector<double> host;  // [kPerNeuronFields, N], the per-neuron constants the kernels read
+    if (any_per_neuron) {
+      host.resize(static_cast<size_t>(iaf::kPerNeuronFields * N));
+      for (int64_t n = 0; n < N; ++n) {
+        const size_t i = static_cast<size_t>(n);
+        const double tau = pn[0].values[i];
+        host[static_cast<size_t>(iaf::kGain * N + n)] = iaf::gain(exact, p.dt / tau);
+        host[static_cast<size_t>(iaf::kNoiseScale * N + n)] = p.noise_std * std::sqrt(2.0 * tau / p.dt) / p.resistance;
+        host[static_cast<size_t>(iaf::kVRest * N + n)] = pn[3].values[i];
+        host[static_cast<size_t>(iaf::kVThresh * N + n)] = pn[1].values[i];
+        host[static_cast<size_t>(iaf::kVReset * N + n)] = pn[2].values[i];
+      }
+      const int64_t shape[2] = {iaf::kPerNeuronFields, N};
+      constants = make_tensor(*out.device, SNN_DTYPE_FLOAT64, 2, shape, false);
+    }
+    std::vector<float> rest_state;  // v at rest of every (b, n), when the CUDA blocks need a zero state filled
+    if (scratch_state[0].get() != nullptr && any_per_neuron) {
+      rest_state.resize(static_cast<size_t>(per_step));
+      for (int64_t j = 0; j < per_step; ++j) rest_state[static_cast<size_t>(j)] = static_cast<float>(pn[3].values[static_cast<size_t>(j % N)]);
+    }
+
     std::lock_guard<std::mutex> lock(out.backend().mutex());
-    if (scratch_state[0].get() != nullptr) {
+    if (constants.get() != nullptr) {
+      out.backend().copy_from_host(constants->data, host.data(), host.size() * sizeof(double));
+      a.per_neuron = static_cast<const double*>(constants->data);
+    }
+    if (scratch_state[0].get() != nullptr && any_per_neuron) {
+      out.backend().copy_from_host(scratch_state[0]->data, rest_state.data(), rest_state.size() * sizeof(float));
+    } else if (scratch_state[0].get() != nullptr) {
       const float v_rest = static_cast<float>(p.v_rest);
       out.backend().fill(scratch_state[0]->data, static_cast<size_t>(per_step), sizeof(float), &v_rest);
     }

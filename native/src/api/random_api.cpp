@@ -7,6 +7,7 @@
 #include "core/format.h"
 #include "core/guard.h"
 #include "kernels/args.h"
+#include "kernels/cpu_kernels.h"
 #include "random/philox.h"
 #include "snn/random.h"
 
@@ -57,19 +58,32 @@ SNN_API snn_status snn_random_fill(snn_tensor* output, const snn_distribution* d
       fail(SNN_ERROR_INVALID_ARGUMENT, str("truncated normal bound ", d.bound,
                                            " must be finite and > 0 (standard deviations, e.g. 2)"));
     }
+    if (d.normalize != 0 && d.normalize != 1) {
+      fail(SNN_ERROR_INVALID_ARGUMENT, str("distribution->normalize ", d.normalize, " must be 0 or 1"));
+    }
+    if (!std::isfinite(d.normalize_to) || !std::isfinite(d.shift_by_max)) {
+      fail(SNN_ERROR_INVALID_ARGUMENT, str("distribution->normalize_to (", d.normalize_to, ") and ->shift_by_max (",
+                                           d.shift_by_max, ") must be finite"));
+    }
     if (out.numel == 0) return;
     std::lock_guard<std::mutex> lock(out.backend().mutex());
     RandomFillArgs args{static_cast<float*>(out.data), out.numel, static_cast<Distribution>(d.kind), d.a, d.b,
                         d.bound, seed, offset};
-    if (out.backend().host_addressable()) {
+    const bool rescale = d.normalize != 0 || d.shift_by_max != 0.0;
+    if (out.backend().host_addressable() && !rescale) {
       run(out.backend(), random_fill_op, args);
       return;
     }
-    // Other devices get the host's values, so every device holds the same ones.
+    // Other devices get the host's values, so every device holds the same ones; a rescaled draw is
+    // finished on the host first, so a failure leaves the output untouched.
     std::vector<float> host(static_cast<size_t>(out.numel));
     args.out = host.data();
     Launch launch;
     (void)random_fill_op.require_kernel(SNN_DEVICE_CPU)(&args, launch);
+    if (rescale && !cpu::rescale_draws(host.data(), out.numel, d.normalize != 0, d.normalize_to, d.shift_by_max)) {
+      fail(SNN_ERROR_INVALID_ARGUMENT, "the draws sum to 0 and cannot be normalised; pick a distribution whose draws "
+                                       "do not cancel (e.g. uniform bounds with a + b > 0)");
+    }
     out.backend().copy_from_host(out.data, host.data(), host.size() * sizeof(float));
   });
 }

@@ -7,6 +7,7 @@
 #include "api/enum_arg.h"
 #include "api/validate.h"
 #include "core/guard.h"
+#include "kernels/args.h"
 #include "snn/tensor.h"
 #include "tensor/tensor.h"
 
@@ -201,5 +202,30 @@ SNN_API snn_status snn_tensor_add(snn_tensor* accumulator, const snn_tensor* add
     if (acc.numel == 0) return;
     std::lock_guard<std::mutex> lock(acc.backend().mutex());
     acc.backend().add(static_cast<float*>(acc.data), static_cast<const float*>(x.data), acc.numel);
+  });
+}
+
+SNN_API snn_status snn_tensor_swap_leading_axes(const snn_tensor* input, snn_tensor* output) {
+  return guard("snn_tensor_swap_leading_axes", [&] {
+    const snn_tensor& x = api::require_tensor(input, "input");
+    snn_tensor& out = api::require_tensor(output, "output");
+    api::require_dtype(x, SNN_DTYPE_FLOAT32, "input");
+    api::require_dtype(out, SNN_DTYPE_FLOAT32, "output");
+    if (x.rank < 2) {
+      fail(SNN_ERROR_INVALID_ARGUMENT, str("input ", describe(x), " must have at least two axes to swap"));
+    }
+    bool swapped = out.rank == x.rank && out.shape[0] == x.shape[1] && out.shape[1] == x.shape[0];
+    for (int32_t i = 2; swapped && i < x.rank; ++i) swapped = out.shape[i] == x.shape[i];
+    if (!swapped) {
+      fail(SNN_ERROR_INVALID_ARGUMENT, str("output ", describe(out), " must have input ", describe(x),
+                                           "'s shape with its first two dimensions exchanged"));
+    }
+    api::require_same_device(x, "input", out, "output");
+    api::require_disjoint(out, "output", x, "input");
+    if (x.numel == 0) return;
+    SwapAxesArgs a{static_cast<const float*>(x.data), static_cast<float*>(out.data), x.shape[0], x.shape[1],
+                   x.numel / (x.shape[0] * x.shape[1])};
+    std::lock_guard<std::mutex> lock(out.backend().mutex());
+    run(out.backend(), swap_axes_op, a);
   });
 }

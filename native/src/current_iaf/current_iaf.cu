@@ -15,16 +15,17 @@ template <bool kNoise>
 __global__ void current_iaf_kernel(CurrentIafArgs a) {
   const int64_t bn = a.batch * a.neurons;
   for (int64_t j = global_index(); j < bn; j += grid_stride()) {
-    float v = a.v != nullptr ? a.v[j] : static_cast<float>(a.v_rest);
+    const iaf::Neuron k = iaf::neuron(a, j % a.neurons);
+    float v = a.v != nullptr ? a.v[j] : static_cast<float>(k.v_rest);
     float c = a.refractory != nullptr ? a.refractory[j] : 0.0f;
     const double bias = a.bias != nullptr ? static_cast<double>(a.bias[j % a.neurons]) : 0.0;
     for (int64_t t = 0; t < a.steps; ++t) {
       const int64_t e = t * bn + j;
       double current = static_cast<double>(a.current[e]) + bias;
       if (kNoise) {
-        current += a.noise_scale * iaf::normal(a.seed, a.step0 + static_cast<uint64_t>(t), static_cast<uint64_t>(j));
+        current += k.noise_scale * iaf::normal(a.seed, a.step0 + static_cast<uint64_t>(t), static_cast<uint64_t>(j));
       }
-      a.spikes[e] = iaf::step(a, current, v, c);
+      a.spikes[e] = iaf::step(a, k, current, v, c);
       if (a.record_v != nullptr) a.record_v[e] = v;
     }
     if (a.v != nullptr) a.v[j] = v;

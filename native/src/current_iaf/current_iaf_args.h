@@ -32,12 +32,36 @@ struct CurrentIafArgs {
   double gain;           // g: fraction of the gap to v_inf closed per step
   double v_thresh, v_reset, v_rest, resistance;
   double noise_scale;  // std of the per-step noise current in amperes; 0 for none
+  // [kPerNeuronFields, N] (gain, noise_scale, v_rest, v_thresh, v_reset of each neuron, the scalars
+  // where none was given per neuron), or nullptr when every neuron has the scalars above.
+  const double* per_neuron;
   int32_t refractory_steps;
   uint64_t seed;
   uint64_t step0;  // global index of step 0 (noise stream offset)
 };
 
 namespace iaf {
+
+enum PerNeuronField : int64_t { kGain = 0, kNoiseScale, kVRest, kVThresh, kVReset, kPerNeuronFields };
+
+// The constants of one neuron.
+struct Neuron {
+  double gain, noise_scale, v_rest, v_thresh, v_reset;
+};
+
+SNN_INLINE Neuron neuron(const CurrentIafArgs& a, int64_t n) {
+  if (a.per_neuron == nullptr) return {a.gain, a.noise_scale, a.v_rest, a.v_thresh, a.v_reset};
+  const double* p = a.per_neuron;
+  const int64_t N = a.neurons;
+  return {p[kGain * N + n], p[kNoiseScale * N + n], p[kVRest * N + n], p[kVThresh * N + n], p[kVReset * N + n]};
+}
+
+// g, the fraction of the gap to v_inf closed per step, for h = dt / tau_mem. Exact: 1 - exp(-h)
+// (expm1 keeps the digits for small h). RK4 on dv/dt = (v_inf - v) / tau with v_inf constant:
+// k1..k4 compose to the Taylor polynomial of 1 - exp(-h) up to h^4.
+inline double gain(bool exact, double h) {
+  return exact ? -std::expm1(-h) : h * (1.0 - h / 2.0 * (1.0 - h / 3.0 * (1.0 - h / 4.0)));
+}
 
 // Standard normal number j of step `step` (snn/iaf.h): Box-Muller in double over the uniforms
 // 2j and 2j + 1 of Philox stream (seed, step), i.e. words 2 (j % 2) and 2 (j % 2) + 1 of block j / 2.
@@ -52,12 +76,12 @@ SNN_INLINE double normal(uint64_t seed, uint64_t step, uint64_t j) {
 // `x` is the current of this step in amperes (bias and noise included). Written with selects
 // instead of branches so the CPU loop over neurons vectorises; the result is that of the plain
 // "held? else integrate, then fire?" description in snn/iaf.h.
-SNN_INLINE float step(const CurrentIafArgs& a, double x, float& v, float& c) {
+SNN_INLINE float step(const CurrentIafArgs& a, const Neuron& k, double x, float& v, float& c) {
   const bool held = c > 0.0f;
   const double vd = static_cast<double>(v);
-  const double next = vd + (a.v_rest + a.resistance * x - vd) * a.gain;
-  const bool fire = !held && next > a.v_thresh;
-  v = held ? v : static_cast<float>(fire ? a.v_reset : next);
+  const double next = vd + (k.v_rest + a.resistance * x - vd) * k.gain;
+  const bool fire = !held && next > k.v_thresh;
+  v = held ? v : static_cast<float>(fire ? k.v_reset : next);
   c = held ? c - 1.0f : (fire ? static_cast<float>(a.refractory_steps) : c);
   return fire ? 1.0f : 0.0f;
 }

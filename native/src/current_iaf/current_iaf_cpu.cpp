@@ -36,7 +36,8 @@ struct Task {
 };
 
 // Steps [t0, t0 + steps) of a task; currents[(t - t0) * current_stride + j] is neuron n0 + j's.
-template <bool kNoise>
+// kPerNeuron: each neuron's constants are read from args.per_neuron instead of the scalars.
+template <bool kNoise, bool kPerNeuron>
 __attribute__((always_inline)) inline void run(const Task& k, int64_t t0, int64_t steps,
                                                const float* __restrict__ currents, int64_t current_stride) {
   const CurrentIafArgs cfg = k.a;  // a local copy: stores to the outputs cannot alias it
@@ -45,19 +46,21 @@ __attribute__((always_inline)) inline void run(const Task& k, int64_t t0, int64_
   float* __restrict__ v = k.v;
   float* __restrict__ c = k.c;
   const double* __restrict__ bias = k.bias;
+  const iaf::Neuron uniform = iaf::neuron(cfg, 0);  // the scalars, when not per neuron
   for (int64_t t = t0; t < t0 + steps; ++t) {
     const int64_t row = t * stride + base;
     const float* __restrict__ x = currents + (t - t0) * current_stride;
     float* __restrict__ out = cfg.spikes + row;
     float* __restrict__ m = cfg.record_v != nullptr ? cfg.record_v + row : k.sink;
     for (int64_t j = 0; j < k.n; ++j) {
+      const iaf::Neuron nj = kPerNeuron ? iaf::neuron(cfg, k.n0 + j) : uniform;
       double current = static_cast<double>(x[j]) + bias[j];
       if constexpr (kNoise) {
-        current += cfg.noise_scale *
+        current += nj.noise_scale *
                    iaf::normal(cfg.seed, cfg.step0 + static_cast<uint64_t>(t), static_cast<uint64_t>(base + j));
       }
       float vj = v[j], cj = c[j];
-      out[j] = iaf::step(cfg, current, vj, cj);
+      out[j] = iaf::step(cfg, nj, current, vj, cj);
       v[j] = vj;
       c[j] = cj;
       m[j] = vj;
@@ -65,12 +68,12 @@ __attribute__((always_inline)) inline void run(const Task& k, int64_t t0, int64_
   }
 }
 
-template <bool kNoise>
+template <bool kNoise, bool kPerNeuron>
 __attribute__((always_inline)) inline void run_all(const Task& k) {
   const CurrentIafArgs& a = k.a;
   if (a.weight == nullptr) {
     const int64_t stride = a.batch * a.neurons;
-    run<kNoise>(k, 0, a.steps, a.current + k.b * a.neurons + k.n0, stride);
+    run<kNoise, kPerNeuron>(k, 0, a.steps, a.current + k.b * a.neurons + k.n0, stride);
     return;
   }
   // currents[t, j] = sum_i input[t, b, i] * weight[n0 + j, i], kProjectSteps at a time. Inside our
@@ -85,7 +88,7 @@ __attribute__((always_inline)) inline void run_all(const Task& k) {
     const int64_t steps = std::min(kProjectSteps, a.steps - t0);
     cblas_sgemm(CblasRowMajor, CblasNoTrans, by_input ? CblasNoTrans : CblasTrans, static_cast<blasint>(steps), n,
                 inputs, 1.0f, a.input + (t0 * a.batch + k.b) * a.inputs, lda, w, ldb, 0.0f, k.currents, n);
-    run<kNoise>(k, t0, steps, k.currents, k.n);
+    run<kNoise, kPerNeuron>(k, t0, steps, k.currents, k.n);
   }
 }
 
@@ -96,12 +99,13 @@ __attribute__((target_clones("avx512f", "avx2", "default"))) void task(const Cur
   for (int64_t j = 0; j < n; ++j) bias[j] = a.bias != nullptr ? static_cast<double>(a.bias[n0 + j]) : 0.0;
   const int64_t offset = b * a.neurons + n0;
   if (a.v != nullptr) std::memcpy(v, a.v + offset, static_cast<size_t>(n) * sizeof(float));
-  else std::fill(v, v + n, static_cast<float>(a.v_rest));
+  else for (int64_t j = 0; j < n; ++j) v[j] = static_cast<float>(iaf::neuron(a, n0 + j).v_rest);
   if (a.refractory != nullptr) std::memcpy(c, a.refractory + offset, static_cast<size_t>(n) * sizeof(float));
   else std::fill(c, c + n, 0.0f);
   const Task k{a, b, n0, n, v, c, bias, sink, currents};
-  if (a.noise_scale > 0.0) run_all<true>(k);
-  else run_all<false>(k);
+  const bool per_neuron = a.per_neuron != nullptr;
+  if (a.noise_scale > 0.0) per_neuron ? run_all<true, true>(k) : run_all<true, false>(k);
+  else per_neuron ? run_all<false, true>(k) : run_all<false, false>(k);
   if (a.v != nullptr) std::memcpy(a.v + offset, v, static_cast<size_t>(n) * sizeof(float));
   if (a.refractory != nullptr) std::memcpy(a.refractory + offset, c, static_cast<size_t>(n) * sizeof(float));
 }

@@ -64,7 +64,15 @@ struct LinearArgs {
 
 // The shared kernels as operations (device/operation.h).
 inline Operation<UniformArgs> uniform_op{"uniform"};
+// out[j, i, k] = in[i, j, k] for i < rows, j < cols, k < inner: the two leading axes swapped.
+struct SwapAxesArgs {
+  const float* in;
+  float* out;
+  int64_t rows, cols, inner;
+};
+
 inline Operation<RandomFillArgs> random_fill_op{"random fill"};
+inline Operation<SwapAxesArgs> swap_axes_op{"swap leading axes"};
 inline Operation<PoissonArgs> poisson_op{"poisson"};
 inline Operation<ScaleColumnsArgs> scale_columns_op{"scale columns"};
 inline Operation<LinearArgs> linear_op{"linear"};

@@ -17,6 +17,7 @@ cudaError_t uniform(const UniformArgs& args, cudaStream_t stream);
 cudaError_t find_outside_range(const float* x, int64_t n, float lo, float hi, unsigned long long* first,
                                cudaStream_t stream);
 cudaError_t poisson(const PoissonArgs& args, cudaStream_t stream);
+cudaError_t swap_axes(const SwapAxesArgs& args, cudaStream_t stream);
 // `count` copies of an `element_size`-byte (1, 4 or 8) pattern.
 cudaError_t fill(void* dst, size_t count, size_t element_size, const void* pattern, cudaStream_t stream);
 // acc[i] += x[i] for i in [0, n).

@@ -2,7 +2,9 @@
 // one Box-Muller of random/philox.h. Constant, uniform and normal elements are pure functions of
 // their index (parallel over chunks of the stream); the truncated normal keeps the i-th accepted
 // draw, so it walks the stream in order.
+#include <algorithm>
 #include <cmath>
+#include <vector>
 
 #include "kernels/cpu_kernels.h"
 #include "kernels/philox_stream_cpu.h"
@@ -65,6 +67,23 @@ void random_fill(const RandomFillArgs& a, int threads) {
       for (int64_t k = 0; k < len; ++k) o[k] = static_cast<float>(a.a + a.b * z[k]);
     }
   }
+}
+
+bool rescale_draws(float* values, int64_t n, bool normalize, double normalize_to, double shift_by_max) {
+  // In double from the float32 draws, in element order, rounded once at the end (snn/random.h).
+  std::vector<double> v(values, values + n);
+  if (normalize) {
+    double sum = 0.0;
+    for (const double x : v) sum += x;
+    if (sum == 0.0) return false;
+    for (double& x : v) x = x / sum * normalize_to;
+  }
+  if (shift_by_max != 0.0 && n > 0) {
+    const double shift = *std::max_element(v.begin(), v.end()) * shift_by_max;
+    for (double& x : v) x += shift;
+  }
+  for (int64_t i = 0; i < n; ++i) values[i] = static_cast<float>(v[static_cast<size_t>(i)]);
+  return true;
 }
 
 }  // namespace snn::cpu

@@ -79,12 +79,15 @@ static_assert(SNN_DISTRIBUTION_NORMAL == 2, "SNN_DISTRIBUTION_NORMAL differs fro
 static_assert(SNN_DISTRIBUTION_TRUNCATED_NORMAL == 3, "SNN_DISTRIBUTION_TRUNCATED_NORMAL differs from the C# bindings");
 
 /* struct snn_distribution */
-static_assert(sizeof(struct snn_distribution) == 32, "sizeof(struct snn_distribution) differs from the C# bindings");
+static_assert(sizeof(struct snn_distribution) == 56, "sizeof(struct snn_distribution) differs from the C# bindings");
 static_assert(BINDGEN_ALIGNOF(struct snn_distribution) == 8, "alignof(struct snn_distribution) differs from the C# bindings");
 static_assert(offsetof(struct snn_distribution, kind) == 0, "offsetof(struct snn_distribution, kind) differs from the C# bindings");
 static_assert(offsetof(struct snn_distribution, a) == 8, "offsetof(struct snn_distribution, a) differs from the C# bindings");
 static_assert(offsetof(struct snn_distribution, b) == 16, "offsetof(struct snn_distribution, b) differs from the C# bindings");
 static_assert(offsetof(struct snn_distribution, bound) == 24, "offsetof(struct snn_distribution, bound) differs from the C# bindings");
+static_assert(offsetof(struct snn_distribution, normalize) == 32, "offsetof(struct snn_distribution, normalize) differs from the C# bindings");
+static_assert(offsetof(struct snn_distribution, normalize_to) == 40, "offsetof(struct snn_distribution, normalize_to) differs from the C# bindings");
+static_assert(offsetof(struct snn_distribution, shift_by_max) == 48, "offsetof(struct snn_distribution, shift_by_max) differs from the C# bindings");
 
 /* enum snn_reset_mode */
 static_assert(sizeof(enum snn_reset_mode) == 4, "enum snn_reset_mode is not int-sized like its C# enum");
@@ -207,7 +210,7 @@ static_assert(SNN_WEIGHT_NEURON_MAJOR == 0, "SNN_WEIGHT_NEURON_MAJOR differs fro
 static_assert(SNN_WEIGHT_INPUT_MAJOR == 1, "SNN_WEIGHT_INPUT_MAJOR differs from the C# bindings");
 
 /* struct snn_iaf_params */
-static_assert(sizeof(struct snn_iaf_params) == 88, "sizeof(struct snn_iaf_params) differs from the C# bindings");
+static_assert(sizeof(struct snn_iaf_params) == 120, "sizeof(struct snn_iaf_params) differs from the C# bindings");
 static_assert(BINDGEN_ALIGNOF(struct snn_iaf_params) == 8, "alignof(struct snn_iaf_params) differs from the C# bindings");
 static_assert(offsetof(struct snn_iaf_params, integrator) == 0, "offsetof(struct snn_iaf_params, integrator) differs from the C# bindings");
 static_assert(offsetof(struct snn_iaf_params, refractory_steps) == 4, "offsetof(struct snn_iaf_params, refractory_steps) differs from the C# bindings");
@@ -221,6 +224,10 @@ static_assert(offsetof(struct snn_iaf_params, v_rest) == 56, "offsetof(struct sn
 static_assert(offsetof(struct snn_iaf_params, resistance) == 64, "offsetof(struct snn_iaf_params, resistance) differs from the C# bindings");
 static_assert(offsetof(struct snn_iaf_params, noise_std) == 72, "offsetof(struct snn_iaf_params, noise_std) differs from the C# bindings");
 static_assert(offsetof(struct snn_iaf_params, weight_layout) == 80, "offsetof(struct snn_iaf_params, weight_layout) differs from the C# bindings");
+static_assert(offsetof(struct snn_iaf_params, tau_mem_per_neuron) == 88, "offsetof(struct snn_iaf_params, tau_mem_per_neuron) differs from the C# bindings");
+static_assert(offsetof(struct snn_iaf_params, v_thresh_per_neuron) == 96, "offsetof(struct snn_iaf_params, v_thresh_per_neuron) differs from the C# bindings");
+static_assert(offsetof(struct snn_iaf_params, v_reset_per_neuron) == 104, "offsetof(struct snn_iaf_params, v_reset_per_neuron) differs from the C# bindings");
+static_assert(offsetof(struct snn_iaf_params, v_rest_per_neuron) == 112, "offsetof(struct snn_iaf_params, v_rest_per_neuron) differs from the C# bindings");
 
 /* struct snn_iaf_state */
 static_assert(sizeof(struct snn_iaf_state) == 16, "sizeof(struct snn_iaf_state) differs from the C# bindings");

@@ -1,5 +1,5 @@
 // Rockpool's FFIAF (nn.layers.FFIAFBrian) under its own names, argument order and defaults: a timed module over the
-// core current-driven IAF layer (Snn.Neurons.CurrentIaf), which holds every equation.
+// core population of current-driven IAF neurons (Snn.Neurons.CurrentIafModel), which holds every equation.
 using System.Globalization;
 using Snn.Neurons;
 using Snn.Timed;
@@ -19,7 +19,8 @@ public class FFIAFBrian : TimedModule
     /// <summary>Rockpool's <c>FFIAFBrian(weights, bias=15mA, dt=0.1ms, noise_std=0, tau_mem=20ms, v_thresh=-55mV,
     /// v_reset=-65mV, v_rest=-65mV, refractory=0, integrator_name='rk4', name='unnamed', record=False)</c>.
     /// <paramref name="bias"/> is one current for all neurons or one per neuron; <paramref name="tauMem"/>,
-    /// <paramref name="vThresh"/>, <paramref name="vReset"/> and <paramref name="vRest"/> are one value or an [N] vector.</summary>
+    /// <paramref name="vThresh"/>, <paramref name="vReset"/> and <paramref name="vRest"/> are one value or an [N] vector
+    /// (values that differ make the population's constants per neuron).</summary>
     public FFIAFBrian(Array weights, object? bias = null, double dt = 1e-4, double noiseStd = 0, object? tauMem = null,
         object? vThresh = null, object? vReset = null, object? vRest = null, double refractory = 0,
         string integratorName = "rk4", string name = "unnamed", bool record = false, ulong seed = 0, Device? device = null)
@@ -29,40 +30,42 @@ public class FFIAFBrian : TimedModule
         Record = record;
     }
 
-    /// <summary>The layer being evolved.</summary>
-    public CurrentIaf Population => (CurrentIaf)Layer!;
+    /// <summary>The population being evolved.</summary>
+    public Population Population => (Population)Layer!;
+
+    /// <summary>The population's model: weights, bias and constants.</summary>
+    public CurrentIafModel Model => (CurrentIafModel)Population.Model;
 
     /// <summary>The integrator, "rk4" or "exact".</summary>
-    public string IntegratorName => Population.IntegratorName;
+    public string IntegratorName => Model.IntegratorName;
 
-    private static CurrentIaf Build(Array matrix, object? bias, double dt, double noiseStd, object? tauMem, object? vThresh,
+    private static Population Build(Array matrix, object? bias, double dt, double noiseStd, object? tauMem, object? vThresh,
         object? vReset, object? vRest, double refractory, string integratorName, string name, ulong seed, Device? device)
     {
         var weights = Matrix(matrix);
         var n = weights.GetLength(1);
-        var tau = Uniform(tauMem, 0.02, "tau_mem", n);
-        var thresh = Uniform(vThresh, -0.055, "v_thresh", n);
-        var reset = Uniform(vReset, -0.065, "v_reset", n);
-        var rest = Uniform(vRest, -0.065, "v_rest", n);
-        return bias is Array a
-            ? new CurrentIaf(weights, Floats(a, "bias"), dt, noiseStd, tau, thresh, reset, rest, refractory, name, integratorName, seed, device)
-            : new CurrentIaf(weights, bias is null ? 0.015 : Number(bias, "bias"), dt, noiseStd, tau, thresh, reset, rest, refractory, name,
-                integratorName, seed, device);
+        var tau = PerNeuron(tauMem, 0.02, "tau_mem", n);
+        var thresh = PerNeuron(vThresh, -0.055, "v_thresh", n);
+        var reset = PerNeuron(vReset, -0.065, "v_reset", n);
+        var rest = PerNeuron(vRest, -0.065, "v_rest", n);
+        var currents = bias is Array a ? Floats(a, "bias") : Enumerable.Repeat((float)(bias is null ? 0.015 : Number(bias, "bias")), n).ToArray();
+        // One value for all neurons keeps the scalar model; values that differ make the constants per neuron.
+        var uniform = new[] { tau, thresh, reset, rest }.All(v => v.All(x => x.Equals(v[0])));
+        var model = uniform
+            ? new CurrentIafModel(weights, currents, dt, noiseStd, tau[0], thresh[0], reset[0], rest[0], refractory, integratorName, seed, device)
+            : new CurrentIafModel(weights, currents, tau, thresh, reset, rest, dt, noiseStd, refractory, integratorName, seed, device);
+        return new Population(model, name);
     }
 
-    /// <summary>A value Rockpool takes as a number or an [N] vector. The native IAF kernel takes one value per layer,
-    /// so a vector must hold one value; a vector of different values is refused with what to do.</summary>
-    private static double Uniform(object? value, double fallback, string what, int n)
+    /// <summary>A value Rockpool takes as a number or an [N] vector, as one value per neuron [N].</summary>
+    private static double[] PerNeuron(object? value, double fallback, string what, int n)
     {
-        if (value is null) return fallback;
-        if (value is not Array a) return Number(value, what);
+        if (value is null) return Enumerable.Repeat(fallback, n).ToArray();
+        if (value is not Array a) return Enumerable.Repeat(Number(value, what), n).ToArray();
         var values = ArrayData.Doubles(a, what);
         if (values.Length != n && values.Length != 1)
             throw new SnnArgumentException(ErrorCode.InvalidArgument, $"{what} has {values.Length} values for {n} neurons; pass one value or one per neuron.");
-        if (values.Any(v => v != values[0]))
-            throw new SnnArgumentException(ErrorCode.InvalidArgument,
-                $"{what} differs between neurons, which the IAF layer does not support yet (one {what} per layer); split the neurons into layers with one {what} each.");
-        return values[0];
+        return values.Length == n ? values : Enumerable.Repeat(values[0], n).ToArray();
     }
 
     /// <summary>Rockpool's weights arrive as any numeric [N_in, N] array (numpy float64 usually); the layer keeps float32.</summary>

@@ -12,7 +12,8 @@ namespace Snn.Spyx;
 /// (64,) or a conv-shaped (32, 32, 8)), <c>activation</c> naming the surrogate gradient (kept for training), decays
 /// given as None (per-neuron, drawn), a number (a scalar) or an array of <c>hidden_shape</c> (per-neuron values), and
 /// <c>initial_state(batch_size)</c>. Input is a whole sequence [T, B, ...hidden_shape] (Haiku's
-/// <c>dynamic_unroll(..., time_major=True)</c>), run in one native call.
+/// <c>dynamic_unroll(..., time_major=True)</c>), run in one native call, or batch-major [B, T, ...] through
+/// <see cref="Unroll"/> with <c>time_major=False</c>.
 /// </summary>
 public abstract class SpyxNeuron : Population
 {
@@ -55,6 +56,25 @@ public abstract class SpyxNeuron : Population
         using var step = x.Reshape(1, shape[0], Neurons.Size);
         var result = Neurons.Forward(step, state);
         using (result.Output) return (result.Output.Reshape(shape), result.State);
+    }
+
+    /// <summary>
+    /// Haiku's <c>dynamic_unroll(core, x, initial_state, time_major)</c> over a whole sequence in one native call:
+    /// <paramref name="x"/> is [T, B, ...hidden_shape] when <paramref name="timeMajor"/> (Haiku's default) or
+    /// [B, T, ...hidden_shape] when not, and the outputs come back in the same layout; the final state is the
+    /// population's (<see cref="Networks.Layer.State"/>), carried to the next call. The batch-major layout is swapped to
+    /// time-major and back natively (<see cref="Tensor.SwapLeadingAxes"/>).
+    /// </summary>
+    public Tensor Unroll(Tensor x, bool timeMajor = true)
+    {
+        ArgumentNullException.ThrowIfNull(x);
+        if (timeMajor) return Forward(x).Values; // a population's signal carries no trace: the values are all it holds
+        if (x.Shape.Length < 2)
+            throw new SnnArgumentException(ErrorCode.InvalidArgument,
+                $"{Name} takes a batch-major sequence [batch, time, {string.Join(", ", HiddenShape)}], got [{string.Join(", ", x.Shape)}].");
+        using var steps = x.SwapLeadingAxes();
+        using var output = Forward(steps);
+        return output.Values.SwapLeadingAxes();
     }
 
     /// <summary>Builds the model: <paramref name="kind"/> with Spyx's initialisation, then per-neuron arrays where given.</summary>
