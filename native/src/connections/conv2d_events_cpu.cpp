@@ -354,7 +354,9 @@ void conv2d_neuron_pool(const ConvNeuronPoolArgs& a, int threads) {
   const Reach rows = reach(cv.in_h, cv.out_h, cv.kernel_h, cv.stride_h, cv.pad_h, cv.dilation_h);
   const Reach cols = reach(cv.in_w, cv.out_w, cv.kernel_w, cv.stride_w, cv.pad_w, cv.dilation_w);
   const Fused f{a, wt.data(), rows, cols, positions, part};
-#pragma omp parallel for schedule(static) num_threads(team) if (team > 1)
+  // Dynamic: a task is a whole sample's steps, so on a shared machine a thread that lost its core for a while
+  // would otherwise leave the other waiting at the end; which thread runs a task changes no bit.
+#pragma omp parallel for schedule(dynamic, 1) num_threads(team) if (team > 1)
   for (int64_t k = 0; k < tasks; ++k) {
     float* mine = scratch.data() + omp_get_thread_num() * per_task;
     fused(f, k / parts, (k % parts) * part, mine, mine + positions * part, mine + 2 * positions * part);
