@@ -202,7 +202,8 @@ struct Fused {
 
 template <int64_t kWidth, NeuronModel M, SpikeTiming TM>
 __attribute__((always_inline)) inline void fused_task(const Fused& f, int64_t b, int64_t c0, float* __restrict__ acc,
-                                                      float* __restrict__ mem, float* __restrict__ pooled) {
+                                                      float* __restrict__ mem, float* __restrict__ pooled,
+                                                      int32_t* __restrict__ nonzero) {
   const ConvNeuronPoolArgs& a = f.a;
   const Conv2dArgs& cv = a.conv;
   const int64_t cw = f.part, cout = cv.out_channels, positions = f.positions, n = positions * cw;
@@ -225,9 +226,17 @@ __attribute__((always_inline)) inline void fused_task(const Fused& f, int64_t b,
       const float* plane = image + c * in_plane;
       const float* wc = f.wt + c * kh * kw * cout + c0;
       for (int64_t iy = 0; iy < cv.in_h; ++iy) {
+        // The row's non-zero columns, in ascending order, gathered without a branch per pixel: at spike
+        // densities of 10-30% that branch is a coin toss the predictor loses.
+        const float* row = plane + iy * cv.in_w;
+        int64_t count = 0;
         for (int64_t ix = 0; ix < cv.in_w; ++ix) {
-          const float v = plane[iy * cv.in_w + ix];
-          if (v == 0.0f) continue;
+          nonzero[count] = static_cast<int32_t>(ix);
+          count += row[ix] != 0.0f;
+        }
+        for (int64_t e = 0; e < count; ++e) {
+          const int64_t ix = nonzero[e];
+          const float v = row[ix];
           for (int32_t r = f.rows.start[iy]; r < f.rows.start[iy + 1]; ++r) {
             const int64_t i = f.rows.tap[r], y = f.rows.out[r];
             for (int32_t q = f.cols.start[ix]; q < f.cols.start[ix + 1]; ++q) {
@@ -272,23 +281,24 @@ __attribute__((always_inline)) inline void fused_task(const Fused& f, int64_t b,
 
 template <NeuronModel M, SpikeTiming TM>
 __attribute__((always_inline)) inline void fused_width(const Fused& f, int64_t b, int64_t c0, float* acc, float* mem,
-                                                       float* pooled) {
+                                                       float* pooled, int32_t* nonzero) {
   switch (f.part) {
-    case 8: fused_task<8, M, TM>(f, b, c0, acc, mem, pooled); break;
-    case 16: fused_task<16, M, TM>(f, b, c0, acc, mem, pooled); break;
-    case 32: fused_task<32, M, TM>(f, b, c0, acc, mem, pooled); break;
-    case 64: fused_task<64, M, TM>(f, b, c0, acc, mem, pooled); break;
-    default: fused_task<0, M, TM>(f, b, c0, acc, mem, pooled); break;
+    case 8: fused_task<8, M, TM>(f, b, c0, acc, mem, pooled, nonzero); break;
+    case 16: fused_task<16, M, TM>(f, b, c0, acc, mem, pooled, nonzero); break;
+    case 32: fused_task<32, M, TM>(f, b, c0, acc, mem, pooled, nonzero); break;
+    case 64: fused_task<64, M, TM>(f, b, c0, acc, mem, pooled, nonzero); break;
+    default: fused_task<0, M, TM>(f, b, c0, acc, mem, pooled, nonzero); break;
   }
 }
 
 __attribute__((target_clones("avx512f", "avx2", "default"))) void fused(const Fused& f, int64_t b, int64_t c0,
-                                                                        float* acc, float* mem, float* pooled) {
+                                                                        float* acc, float* mem, float* pooled,
+                                                                        int32_t* nonzero) {
   const bool lif = f.a.model == NeuronModel::kLif, before = f.a.timing == SpikeTiming::kBeforeInput;
-  if (lif && before) fused_width<NeuronModel::kLif, SpikeTiming::kBeforeInput>(f, b, c0, acc, mem, pooled);
-  else if (lif) fused_width<NeuronModel::kLif, SpikeTiming::kAfterInput>(f, b, c0, acc, mem, pooled);
-  else if (before) fused_width<NeuronModel::kIf, SpikeTiming::kBeforeInput>(f, b, c0, acc, mem, pooled);
-  else fused_width<NeuronModel::kIf, SpikeTiming::kAfterInput>(f, b, c0, acc, mem, pooled);
+  if (lif && before) fused_width<NeuronModel::kLif, SpikeTiming::kBeforeInput>(f, b, c0, acc, mem, pooled, nonzero);
+  else if (lif) fused_width<NeuronModel::kLif, SpikeTiming::kAfterInput>(f, b, c0, acc, mem, pooled, nonzero);
+  else if (before) fused_width<NeuronModel::kIf, SpikeTiming::kBeforeInput>(f, b, c0, acc, mem, pooled, nonzero);
+  else fused_width<NeuronModel::kIf, SpikeTiming::kAfterInput>(f, b, c0, acc, mem, pooled, nonzero);
 }
 
 // Inputs the event-driven path does not take (dense, or weights not all finite): the three kernels one after
@@ -351,6 +361,7 @@ void conv2d_neuron_pool(const ConvNeuronPoolArgs& a, int threads) {
   const std::vector<float> wt = weight_runs(cv);
   const int64_t per_task = 2 * positions * part + a.pool_h * a.pool_w * part;
   std::vector<float> scratch(static_cast<size_t>(team * per_task));
+  std::vector<int32_t> columns(static_cast<size_t>(team * cv.in_w));
   const Reach rows = reach(cv.in_h, cv.out_h, cv.kernel_h, cv.stride_h, cv.pad_h, cv.dilation_h);
   const Reach cols = reach(cv.in_w, cv.out_w, cv.kernel_w, cv.stride_w, cv.pad_w, cv.dilation_w);
   const Fused f{a, wt.data(), rows, cols, positions, part};
@@ -359,7 +370,8 @@ void conv2d_neuron_pool(const ConvNeuronPoolArgs& a, int threads) {
 #pragma omp parallel for schedule(dynamic, 1) num_threads(team) if (team > 1)
   for (int64_t k = 0; k < tasks; ++k) {
     float* mine = scratch.data() + omp_get_thread_num() * per_task;
-    fused(f, k / parts, (k % parts) * part, mine, mine + positions * part, mine + 2 * positions * part);
+    fused(f, k / parts, (k % parts) * part, mine, mine + positions * part, mine + 2 * positions * part,
+          columns.data() + omp_get_thread_num() * cv.in_w);
   }
 }
 
