@@ -14,12 +14,16 @@ namespace Snn.Connections;
 /// </summary>
 internal static unsafe class ConvNeuronPool
 {
-    /// <summary>How many layers from <paramref name="first"/> on one fused call covers: 3 (convolution, neurons,
-    /// pooling), 2 (convolution, neurons) or 0 (none: run the layers one by one).</summary>
-    internal static int Span(IReadOnlyList<Layer> layers, int first)
+    /// <summary>How many layers from <paramref name="first"/> on one fused call covers for a batch of
+    /// <paramref name="batch"/> samples: 3 (convolution, neurons, pooling), 2 (convolution, neurons) or 0 (none: run
+    /// the layers one by one).</summary>
+    internal static int Span(IReadOnlyList<Layer> layers, int first, long batch)
     {
         if (first + 1 >= layers.Count || layers[first] is not Conv2d conv || layers[first + 1] is not Population population)
             return 0;
+        // Fewer samples than threads: the layers one by one spread every frame over the threads, which measured
+        // faster than the fused call's split of a sample's channels (B = 1, docs/benchmarks.md).
+        if (batch < conv.Device.NumThreads) return 0;
         if (conv.GetType() != typeof(Conv2d) || population.GetType() != typeof(Population)) return 0; // subclasses may add behaviour
         if (conv.Device.Kind != DeviceKind.Cpu || conv.DelaySteps != 0 || conv.BatchSize is not null) return 0;
         if (!Quiet(conv) || !Quiet(population) || population.Model is not NeuronModel model || !Plain(model)) return 0;

@@ -128,7 +128,7 @@ public sealed class Sequential : Container
         {
             for (var i = 0; i < layers.Count;)
             {
-                var fused = Fuse && Recording.Count == 0 ? ConvNeuronPool.Span(layers, i) : 0;
+                var fused = Fuse && Recording.Count == 0 ? ConvNeuronPool.Span(layers, i, current.BatchSize) : 0;
                 var next = fused > 0 ? ConvNeuronPool.Forward(layers, i, fused, current) : layers[i].Forward(current);
                 if (!ReferenceEquals(current, input)) current.Dispose();
                 current = next;
