@@ -78,25 +78,27 @@ def torch_blas():
 
 
 def lif_loop(cur, beta, threshold):
+    """The LIF recurrence as a careful PyTorch user writes it: the membrane updated in place (mul_, add_, sub_) and
+    each step's spikes written into one preallocated output; the same roundings as beta * mem + cur etc."""
     mem = torch.zeros(cur.shape[1], cur.shape[2])
-    out = []
+    out = torch.empty_like(cur)
     for t in range(cur.shape[0]):
-        mem = beta * mem + cur[t]
-        spk = (mem > threshold).float()
-        mem = mem - spk * threshold
-        out.append(spk)
-    return torch.stack(out)
+        mem.mul_(beta).add_(cur[t])
+        spk = out[t]
+        torch.gt(mem, threshold, out=spk)
+        mem.sub_(spk * threshold)
+    return out
 
 
 def torch_loop(fc, x, beta, threshold):
     mem = torch.zeros(x.shape[1], fc.out_features)
-    out = []
+    out = torch.empty(x.shape[0], x.shape[1], fc.out_features)
     for t in range(x.shape[0]):
-        mem = beta * mem + fc(x[t])
-        spk = (mem > threshold).float()
-        mem = mem - spk * threshold
-        out.append(spk)
-    return torch.stack(out)
+        mem.mul_(beta).add_(fc(x[t]))
+        spk = out[t]
+        torch.gt(mem, threshold, out=spk)
+        mem.sub_(spk * threshold)
+    return out
 
 
 def torch_best(fc, x, beta, threshold):

@@ -38,29 +38,28 @@ def inputs(steps, batch, n, density):
     return x, w
 
 
-def lif_step(current, mem):
-    mem = BETA * mem + current
-    spk = (mem > THRESHOLD).float()
-    return spk, mem - spk * THRESHOLD
+def lif_step(current, mem, spk):
+    """One step in place (mul_, add_, sub_), the spikes written into spk: what a careful PyTorch user writes."""
+    mem.mul_(BETA).add_(current)
+    torch.gt(mem, THRESHOLD, out=spk)
+    mem.sub_(spk * THRESHOLD)
 
 
 def torch_loop(x, w):
     mem = torch.zeros_like(x[0, :, : w.shape[0]])
-    out = []
+    out = torch.empty(x.shape[0], x.shape[1], w.shape[0], device=x.device)
     for t in range(x.shape[0]):
-        spk, mem = lif_step(x[t] @ w.T, mem)
-        out.append(spk)
-    return torch.stack(out)
+        lif_step(x[t] @ w.T, mem, out[t])
+    return out
 
 
 def torch_best(x, w):
     current = (x.reshape(-1, x.shape[2]) @ w.T).reshape(x.shape[0], x.shape[1], w.shape[0])
     mem = torch.zeros_like(current[0])
-    out = []
+    out = torch.empty_like(current)
     for t in range(current.shape[0]):
-        spk, mem = lif_step(current[t], mem)
-        out.append(spk)
-    return torch.stack(out)
+        lif_step(current[t], mem, out[t])
+    return out
 
 
 def timed(fn, repeats, cuda):

@@ -444,6 +444,21 @@ public static unsafe partial class Methods
     public static extern snn_status snn_delay_line([NativeTypeName("const snn_tensor *")] snn_tensor* input, snn_tensor* line, snn_tensor* output);
 
     /// <summary>
+    /// A convolution, a population of spiking neurons and a max pooling in one call, equal bit for bit to
+    /// snn_conv2d_forward, then snn_neuron_forward (state: membrane only), then snn_max_pool2d with kernel
+    /// and stride {pool, pool} (no padding, dilation 1, floor mode) on their outputs, but without writing the
+    /// currents and the unpooled spikes, and on the CPU with each sample's steps run in cache.
+    /// input: [T, B, C_in, H, W]; weight, bias, stride, padding, dilation, groups: as snn_conv2d_forward.
+    /// neuron: SNN_NEURON_IF or SNN_NEURON_LIF, feed-forward, refractory_steps 0, max_spikes_per_step 0 or 1,
+    /// scalar decays, no input scale (other populations: SNN_ERROR_UNSUPPORTED; run the layers separately).
+    /// membrane: float32 [B, C_out * H_out * W_out], the state before the first step (zeros at rest), updated in
+    /// place to the state after the last. pool &gt;= 1 (1: no pooling). output: float32
+    /// [T, B, C_out, H_out / pool, W_out / pool], the pooled spikes. CPU only (CUDA: SNN_ERROR_UNSUPPORTED).
+    /// </summary>
+    [DllImport("snn", CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+    public static extern snn_status snn_conv2d_neuron_pool_forward([NativeTypeName("const snn_tensor *")] snn_tensor* input, [NativeTypeName("const snn_tensor *")] snn_tensor* weight, [NativeTypeName("const snn_tensor *")] snn_tensor* bias, [NativeTypeName("const int64_t *")] long* stride, [NativeTypeName("const int64_t *")] long* padding, [NativeTypeName("const int64_t *")] long* dilation, [NativeTypeName("int64_t")] long groups, [NativeTypeName("const snn_neuron_params *")] snn_neuron_params* neuron, snn_tensor* membrane, [NativeTypeName("int64_t")] long pool, snn_tensor* output);
+
+    /// <summary>
     /// Runs T &gt;= 1 steps of input. The current of step t is
     ///   x[t, b, n] = input[t, b, :] @ weight[n, :] + bias[n]   when weight is given (float32 [N, N_in], the layout
     ///                                                            of snn_linear_forward: rows are neurons; or

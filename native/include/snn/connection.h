@@ -56,4 +56,22 @@ SNN_API snn_status snn_avg_pool2d(const snn_tensor* input, const int64_t* kernel
  * trailing shapes must agree; D >= 1. A pure copy: bit-exact on every device. */
 SNN_API snn_status snn_delay_line(const snn_tensor* input, snn_tensor* line, snn_tensor* output);
 
+#include "snn/neuron.h"
+
+/* A convolution, a population of spiking neurons and a max pooling in one call, equal bit for bit to
+ * snn_conv2d_forward, then snn_neuron_forward (state: membrane only), then snn_max_pool2d with kernel
+ * and stride {pool, pool} (no padding, dilation 1, floor mode) on their outputs, but without writing the
+ * currents and the unpooled spikes, and on the CPU with each sample's steps run in cache.
+ * input: [T, B, C_in, H, W]; weight, bias, stride, padding, dilation, groups: as snn_conv2d_forward.
+ * neuron: SNN_NEURON_IF or SNN_NEURON_LIF, feed-forward, refractory_steps 0, max_spikes_per_step 0 or 1,
+ * scalar decays, no input scale (other populations: SNN_ERROR_UNSUPPORTED; run the layers separately).
+ * membrane: float32 [B, C_out * H_out * W_out], the state before the first step (zeros at rest), updated in
+ * place to the state after the last. pool >= 1 (1: no pooling). output: float32
+ * [T, B, C_out, H_out / pool, W_out / pool], the pooled spikes. CPU only (CUDA: SNN_ERROR_UNSUPPORTED). */
+SNN_API snn_status snn_conv2d_neuron_pool_forward(const snn_tensor* input, const snn_tensor* weight,
+                                                  const snn_tensor* bias, const int64_t* stride,
+                                                  const int64_t* padding, const int64_t* dilation, int64_t groups,
+                                                  const snn_neuron_params* neuron, snn_tensor* membrane, int64_t pool,
+                                                  snn_tensor* output);
+
 #endif /* SNN_CONNECTION_H */
