@@ -3,6 +3,7 @@
 #include <cmath>
 #include <mutex>
 
+#include "api/neuron_options.h"
 #include "api/validate.h"
 #include "connections/conv_neuron_pool_args.h"
 #include "core/guard.h"
@@ -29,14 +30,7 @@ void require_supported_neuron(const snn_neuron_params& p) {
     fail(SNN_ERROR_UNSUPPORTED, str("the fused convolution runs plain IF/LIF neurons, but ", what,
                                     "; run snn_conv2d_forward, snn_neuron_forward and snn_max_pool2d one after the other"));
   }
-  if (p.spike_timing != SNN_SPIKE_BEFORE_INPUT && p.spike_timing != SNN_SPIKE_AFTER_INPUT) {
-    fail(SNN_ERROR_INVALID_ARGUMENT, str("params.spike_timing ", p.spike_timing, " is unknown; pass "
-                                         "SNN_SPIKE_BEFORE_INPUT (0) or SNN_SPIKE_AFTER_INPUT (1)"));
-  }
-  if (p.reset_mode != SNN_RESET_SUBTRACT && p.reset_mode != SNN_RESET_ZERO && p.reset_mode != SNN_RESET_NONE) {
-    fail(SNN_ERROR_INVALID_ARGUMENT, str("params.reset_mode ", p.reset_mode, " is unknown; pass "
-                                         "SNN_RESET_SUBTRACT (0), SNN_RESET_ZERO (1) or SNN_RESET_NONE (2)"));
-  }
+  api::require_timing_and_reset(p);
   if ((p.inclusive_threshold != 0 && p.inclusive_threshold != 1) || (p.clip_decays != 0 && p.clip_decays != 1)) {
     fail(SNN_ERROR_INVALID_ARGUMENT, "params.inclusive_threshold and params.clip_decays must each be 0 or 1");
   }

@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "api/neuron_options.h"
 #include "api/validate.h"
 #include "core/guard.h"
 #include "neurons/neuron_args.h"
@@ -98,14 +99,7 @@ SNN_API snn_status snn_neuron_forward(const snn_tensor* input, const snn_neuron_
                                            "SNN_NEURON_LIF (1), SNN_NEURON_LI (2), SNN_NEURON_ALIF (3) or "
                                            "SNN_NEURON_CUBA_LIF (4)"));
     }
-    if (p.spike_timing != SNN_SPIKE_BEFORE_INPUT && p.spike_timing != SNN_SPIKE_AFTER_INPUT) {
-      fail(SNN_ERROR_INVALID_ARGUMENT, str("params.spike_timing ", p.spike_timing, " is unknown; pass "
-                                           "SNN_SPIKE_BEFORE_INPUT (0) or SNN_SPIKE_AFTER_INPUT (1)"));
-    }
-    if (p.reset_mode != SNN_RESET_SUBTRACT && p.reset_mode != SNN_RESET_ZERO && p.reset_mode != SNN_RESET_NONE) {
-      fail(SNN_ERROR_INVALID_ARGUMENT, str("params.reset_mode ", p.reset_mode, " is unknown; pass "
-                                           "SNN_RESET_SUBTRACT (0), SNN_RESET_ZERO (1) or SNN_RESET_NONE (2)"));
-    }
+    api::require_timing_and_reset(p);
     require_flag(p.inclusive_threshold, "inclusive_threshold", "spike when V > threshold", "spike when V >= threshold");
     require_flag(p.clip_decays, "clip_decays", "reject decays outside [0, 1]", "clamp decays into [0, 1]");
     if (p.refractory_steps < 0) {
